@@ -1,0 +1,254 @@
+"""The loader: located, safe parsing, and every YAML trap a policy editor can fall into."""
+
+from __future__ import annotations
+
+import codecs
+import time
+from pathlib import Path
+
+import pytest
+
+from validator.loader import Limits, load_bytes, load_text
+
+
+def rules_of(text: str) -> list[tuple[int, int, str]]:
+    return [
+        (f.location.line, f.location.column, f.rule) for f in load_text(text, "f.yaml").findings
+    ]
+
+
+def test_pointer_index_for_mappings_sequences_and_nesting() -> None:
+    text = (
+        "id: cs-specialist\n"
+        "name:\n"
+        "  zh: 客服\n"
+        "duties:\n"
+        "  - id: cs.reception\n"
+        "    text: {zh: 接待, en: Reception}\n"
+        "  - id: cs.complaint\n"
+        "    tags: [a, b]\n"
+    )
+    document = load_text(text, "f.yaml").document
+    assert document is not None
+    assert document.marks["/id"] == (1, 1)
+    assert document.marks["/name/zh"] == (3, 3)
+    assert document.marks["/duties/0"] == (5, 5)
+    assert document.marks["/duties/1/id"] == (7, 5)
+    assert document.marks["/duties/0/text/en"] == (6, 20)
+    assert document.marks["/duties/1/tags/1"] == (8, 15)
+    # Unknown pointers fall back to the nearest ancestor that is in the file.
+    assert document.locate("/duties/1/missing/deeper").line == 7
+
+
+def test_pointer_tokens_are_escaped() -> None:
+    document = load_text("a/b: 1\nc~d: 2\n", "f.yaml").document
+    assert document is not None
+    assert document.marks["/a~1b"] == (1, 1)
+    assert document.marks["/c~0d"] == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ("no", "no"),
+        ("yes", "yes"),
+        ("on", "on"),
+        ("off", "off"),
+        ("Y", "Y"),
+        ("12:30", "12:30"),
+        ("0755", "0755"),
+        ("010", "010"),
+        ("2024-01-01", "2024-01-01"),
+        ("2024-01-01 10:00:00", "2024-01-01 10:00:00"),
+        ("1_000", "1_000"),
+        ("0x1F", "0x1F"),
+        (".5", ".5"),
+        ("10", 10),
+        ("-3", -3),
+        ("0", 0),
+        ("1.5", 1.5),
+        ("1.0e3", 1000.0),
+        ("true", True),
+        ("False", False),
+        ("null", None),
+        ("~", None),
+        ("", None),
+        ('"12"', "12"),
+    ],
+)
+def test_yaml_1_1_traps_keep_their_meaning(source: str, value: object) -> None:
+    result = load_text(f"key: {source}\n", "f.yaml")
+    assert result.findings == []
+    assert result.document is not None
+    assert result.document.data == {"key": value}
+    assert type(result.document.data["key"]) is type(value)
+
+
+def test_duplicate_keys_at_every_depth_point_at_the_second_key() -> None:
+    text = "a: 1\nb:\n  c: 1\n  d:\n    - e: 1\n      e: 2\n  c: 3\na: 4\n"
+    findings = load_text(text, "f.yaml").findings
+    assert [(f.location.line, f.location.column, f.rule) for f in findings] == [
+        (6, 7, "yaml-duplicate-key"),
+        (7, 3, "yaml-duplicate-key"),
+        (8, 1, "yaml-duplicate-key"),
+    ]
+    assert [r.line for f in findings for r in f.related] == [5, 3, 1]
+    assert "第一次出现在第 5 行" in findings[0].message.zh
+
+
+@pytest.mark.parametrize(
+    ("key", "column"),
+    [("1", 1), ("true", 1), ("null", 1), ("1.5", 1), ("? [a, b]", 3), ("? {x: 1}", 3)],
+)
+def test_keys_that_are_not_text(key: str, column: int) -> None:
+    assert rules_of(f"ok: 1\n{key}: v\n") == [(2, column, "yaml-key-type")]
+
+
+def test_date_keys_stay_text() -> None:
+    document = load_text("2024-01-01: v\n", "f.yaml").document
+    assert document is not None
+    assert document.data == {"2024-01-01": "v"}
+
+
+def test_python_tags_are_refused_and_never_run(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = f"id: x\nrun: !!python/object/apply:os.system ['touch {marker}']\n"
+    start = time.perf_counter()
+    assert rules_of(text) == [(2, 6, "yaml-tag")]
+    assert time.perf_counter() - start < 1
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "!include other.yaml",
+        "!!binary aGVsbG8=",
+        "!!set {a, b}",
+        "!!timestamp 2024-01-01",
+        "!custom x",
+    ],
+)
+def test_other_tags_are_refused(value: str) -> None:
+    assert rules_of(f"a: {value}\n") == [(1, 4, "yaml-tag")]
+
+
+def test_explicit_core_tags_are_fine() -> None:
+    document = load_text("a: !!str 12\nb: !!int '7'\n", "f.yaml").document
+    assert document is not None
+    assert document.data == {"a": "12", "b": 7}
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i, name in enumerate("bcdefghi"):
+        previous = "abcdefghi"[i]
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    start = time.perf_counter()
+    result = load_text("\n".join(lines) + "\n", "f.yaml")
+    assert time.perf_counter() - start < 1
+    assert result.document is None
+    assert {f.rule for f in result.findings} == {"yaml-alias"}
+    assert result.findings[0].location.line == 1
+
+
+def test_self_referencing_alias_is_refused() -> None:
+    result = load_text("a: &x [1, *x]\n", "f.yaml")
+    assert [(f.location.line, f.location.column, f.rule) for f in result.findings] == [
+        (1, 4, "yaml-alias"),
+        (1, 11, "yaml-alias"),
+    ]
+
+
+def test_ampersand_in_text_is_not_an_anchor() -> None:
+    result = load_text('name: "R&D 部门"\nnote: A & B\n', "f.yaml")
+    assert result.findings == []
+
+
+def test_deep_nesting_is_refused() -> None:
+    deep_flow = "a: " + "[" * 200 + "]" * 200 + "\n"
+    assert rules_of(deep_flow)[0][2] == "yaml-too-deep"
+    deep_block = "".join(f"{'  ' * i}k{i}:\n" for i in range(60)) + "  " * 60 + "v: 1\n"
+    assert rules_of(deep_block)[0][2] == "yaml-too-deep"
+
+
+def test_extreme_nesting_does_not_crash() -> None:
+    text = "a: " + "[" * 20000 + "]" * 20000 + "\n"
+    findings = load_text(text, "f.yaml").findings
+    assert len(findings) == 1
+    assert findings[0].rule in {"yaml-too-deep", "yaml-syntax"}
+
+
+def test_size_and_node_bounds() -> None:
+    big = ("k: " + "x" * 200 + "\n").encode()
+    result = load_bytes(big, "f.yaml", Limits(max_bytes=100))
+    assert [f.rule for f in result.findings] == ["yaml-too-large"]
+    many = "a: [" + ",".join(["1"] * 500) + "]\n"
+    assert [f.rule for f in load_text(many, "f.yaml", Limits(max_nodes=100)).findings] == [
+        "yaml-too-large"
+    ]
+
+
+def test_gbk_file_names_the_encoding() -> None:
+    raw = "id: cs-specialist\nname:\n  zh: 客户服务专员\n".encode("gbk")
+    findings = load_bytes(raw, "f.yaml").findings
+    assert [(f.location.line, f.rule) for f in findings] == [(3, "yaml-encoding")]
+    assert "GBK" in findings[0].message.zh
+    assert "GBK" in findings[0].message.en
+
+
+@pytest.mark.parametrize(
+    ("raw", "needle"),
+    [
+        ("name: 客服\n".encode("utf-16"), "UTF-16"),
+        ("name: 客服\n".encode("utf-16-le"), "UTF-16"),
+        ("name: café\n".encode("latin-1"), "Latin-1"),
+        (b"name: a\x00b\n", "NUL"),
+        (bytes(range(256)) * 4, "NUL"),
+    ],
+)
+def test_other_encodings_and_binary(raw: bytes, needle: str) -> None:
+    findings = load_bytes(raw, "f.yaml").findings
+    assert [f.rule for f in findings] == ["yaml-encoding"]
+    assert needle in findings[0].message.zh + findings[0].message.en
+
+
+def test_bom_and_crlf_are_accepted() -> None:
+    raw = codecs.BOM_UTF8 + "a: 1\r\nb:\r\n  c: 客服\r\n".encode()
+    result = load_bytes(raw, "f.yaml")
+    assert result.findings == []
+    assert result.document is not None
+    assert result.document.data == {"a": 1, "b": {"c": "客服"}}
+    assert result.document.marks["/b/c"] == (3, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", [(1, 1, "yaml-empty")]),
+        ("# only a comment\n\n", [(1, 1, "yaml-empty")]),
+        ("a: 1\n---\nb: 2\n", [(2, 1, "yaml-multi-document")]),
+        ("a: 'unclosed\nb: 2\n", [(3, 1, "yaml-syntax")]),
+        ("a: [1, 2\nb: 2\n", [(2, 2, "yaml-syntax")]),
+        ("a: {x: 1\n", [(2, 1, "yaml-syntax")]),
+        ("a:\n\tb: 1\n", [(2, 1, "yaml-syntax")]),
+        ("a: 1\n b: 2\n", [(2, 3, "yaml-syntax")]),
+        ("text: Cleaned: weekly\n", [(1, 14, "yaml-syntax")]),
+        ("a: \x07\n", [(1, 4, "yaml-syntax")]),
+    ],
+)
+def test_structural_problems_are_located(text: str, expected: list[tuple[int, int, str]]) -> None:
+    assert rules_of(text) == expected
+
+
+def test_syntax_messages_explain_the_fix() -> None:
+    (finding,) = load_text("text: Cleaned: weekly\n", "f.yaml").findings
+    assert "冒号" in finding.message.zh
+    assert finding.hint is not None and "引号" in finding.hint.zh
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    from validator.loader import load_file
+
+    result = load_file(tmp_path / "missing.yaml", "policies/missing.yaml")
+    assert [f.rule for f in result.findings] == ["file-unreadable"]

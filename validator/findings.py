@@ -1,0 +1,109 @@
+"""The finding model: what every stage of the validator produces and every reporter consumes.
+
+A problem in the policy data is always a :class:`Finding`, never an exception. Findings are
+immutable and sort by file, line and column, so output is stable from run to run.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is; errors fail the run, warnings are reported only."""
+
+    WARNING = 1
+    ERROR = 2
+
+    @property
+    def label(self) -> str:
+        """The lower-case English word used in machine-readable output."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, word: str) -> Severity:
+        """Read ``error`` or ``warning`` (as written in ``handbook.yaml``)."""
+        return cls[word.upper()]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence in Chinese and English; the reporter picks the reader's language."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """Return the text in ``lang`` (``zh`` or ``en``), falling back to Chinese."""
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a policy file: repository-relative POSIX path, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+    pointer: str = ""
+    """RFC 6901 JSON pointer into the document, e.g. ``/duties/3/id``."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem found in the policies.
+
+    ``related`` holds the other end of a cross-file problem (the missing target, the first of two
+    duplicates, the members of a cycle) so reporters can point at both places.
+    """
+
+    location: Location
+    rule: str
+    severity: Severity = field(compare=False)
+    message: Text = field(compare=False)
+    hint: Text | None = field(default=None, compare=False)
+    related: tuple[Location, ...] = field(default=(), compare=False)
+    subject: str | None = field(default=None, compare=False)
+    """The id the finding is about (a duty, role, module...), for waivers and ``explain``."""
+    waived_by: str | None = field(default=None, compare=False)
+    """Set when a waiver accepts this finding: the waiver's location, for the record."""
+
+    @property
+    def suppressed(self) -> bool:
+        """A waived finding stays visible but does not fail the run."""
+        return self.waived_by is not None
+
+    @property
+    def fails(self) -> bool:
+        """True for an error that no waiver accepts."""
+        return self.severity is Severity.ERROR and not self.suppressed
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A place in the policy data as a rule sees it: a file plus a JSON pointer.
+
+    Rules yield ``Ref`` values, never line numbers; the engine turns them into :class:`Location`.
+    ``ref / "duties" / 3 / "id"`` reads like :mod:`pathlib`.
+    """
+
+    path: str
+    pointer: str = ""
+
+    def __truediv__(self, key: str | int) -> Ref:
+        return Ref(self.path, f"{self.pointer}/{escape_pointer_token(key)}")
+
+
+def escape_pointer_token(key: str | int) -> str:
+    """Escape one JSON pointer token (RFC 6901: ``~`` → ``~0``, ``/`` → ``~1``)."""
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(parts: Iterable[str | int]) -> str:
+    """Join path parts (keys and indices) into a JSON pointer."""
+    return "".join(f"/{escape_pointer_token(p)}" for p in parts)

@@ -1,0 +1,587 @@
+"""Safe, located YAML loading.
+
+Each policy file is parsed once (libyaml when available, the pure-Python parser otherwise) into
+plain ``dict``/``list``/``str`` data plus an index from JSON pointer to (line, column), so any later
+stage can report a finding at the exact place in the file.
+
+The loader is the trust boundary of the project: a pull request can contain any bytes, so nothing
+here may raise, run code, or take more than bounded time and memory. Every problem becomes a
+:class:`~validator.findings.Finding`:
+
+* bytes that are not UTF-8 (we say which encoding they look like: Chinese editors on Windows often
+  save GBK), NUL bytes, files over :data:`LIMITS.max_bytes`;
+* syntax errors, several documents in one file, an empty file;
+* tags (``!!python/object/apply``, ``!include``), anchors and aliases (refused outright: an alias
+  "billion laughs" file is 500 bytes that expand to gigabytes in whatever walks the data);
+* duplicate keys (PyYAML silently keeps the last), keys that are not text, nesting deeper than
+  :data:`LIMITS.max_depth`, more than :data:`LIMITS.max_nodes` values.
+
+Scalars follow YAML 1.2's core schema, so YAML 1.1 traps do not silently change meaning:
+``no``/``on``/``yes``/``off`` stay text, ``12:30`` is not 750, ``0755`` is not 493 (it stays the
+text ``"0755"``), and dates stay text for JSON Schema's ``format: date`` to check.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+
+from validator.findings import Finding, Location, Severity, Text, escape_pointer_token
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one policy file. Real policy files are far below all of them."""
+
+    max_bytes: int = 2 * 1024 * 1024
+    max_depth: int = 32
+    max_nodes: int = 200_000
+
+
+LIMITS = Limits()
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+_BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _CoreSchemaLoader(_BaseLoader):  # type: ignore[misc]
+    """Resolves plain scalars by YAML 1.2's core schema instead of PyYAML's YAML 1.1 rules."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+_CoreSchemaLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_CoreSchemaLoader.add_implicit_resolver(
+    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+# Leading zeros are deliberately not numbers: "0755" stays text rather than becoming 755 or 493.
+_CoreSchemaLoader.add_implicit_resolver(
+    _INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_CoreSchemaLoader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?|\.inf|\.Inf|\.INF)$"),
+    list("-+0123456789."),
+)
+
+
+@dataclass
+class Document:
+    """One parsed policy file: plain data plus where each value sits in the file."""
+
+    path: str
+    """Path relative to the repository root, with forward slashes."""
+    data: Any
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """JSON pointer → 1-based (line, column) of the value's key (or of the item, in a list)."""
+
+    def locate(self, pointer: str = "") -> Location:
+        """The location of ``pointer``, or of its nearest ancestor that is in the file."""
+        probe = pointer
+        while probe not in self.marks and probe:
+            probe = probe.rsplit("/", 1)[0]
+        line, column = self.marks.get(probe, (1, 1))
+        return Location(self.path, line, column, pointer)
+
+
+@dataclass
+class LoadResult:
+    """A document (absent when the file could not be read at all) and the problems found."""
+
+    document: Document | None
+    findings: list[Finding]
+
+
+def _finding(
+    rule: str, path: str, line: int, column: int, message: Text, hint: Text | None = None
+) -> Finding:
+    return Finding(Location(path, line, column), rule, Severity.ERROR, message, hint)
+
+
+def load_file(file: Path, display_path: str, limits: Limits = LIMITS) -> LoadResult:
+    """Read and parse one policy file; every problem is returned as a finding."""
+    try:
+        size = file.stat().st_size
+        if size > limits.max_bytes:
+            return LoadResult(None, [_too_large(display_path, size, limits)])
+        with file.open("rb") as stream:
+            raw = stream.read(limits.max_bytes + 1)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return LoadResult(
+            None,
+            [
+                _finding(
+                    "file-unreadable",
+                    display_path,
+                    1,
+                    1,
+                    Text(f"无法读取此文件：{reason}。", f"The file cannot be read: {reason}."),
+                    Text(
+                        "检查文件权限，或确认它不是指向仓库外的链接。",
+                        "Check the file's permissions, or that it is not a link out of the "
+                        "repository.",
+                    ),
+                )
+            ],
+        )
+    return load_bytes(raw, display_path, limits)
+
+
+def _too_large(path: str, size: int, limits: Limits) -> Finding:
+    return _finding(
+        "yaml-too-large",
+        path,
+        1,
+        1,
+        Text(
+            f"文件有 {size} 字节，超过上限 {limits.max_bytes} 字节。",
+            f"The file has {size} bytes, over the limit of {limits.max_bytes} bytes.",
+        ),
+        Text(
+            "把内容拆分成几个文件（例如每个岗位一个文件）。",
+            "Split the content into several files (for example one file per role).",
+        ),
+    )
+
+
+def load_bytes(raw: bytes, path: str, limits: Limits = LIMITS) -> LoadResult:
+    """Parse the bytes of one policy file; ``path`` is only used in locations."""
+    if len(raw) > limits.max_bytes:
+        return LoadResult(None, [_too_large(path, len(raw), limits)])
+    decoded = _decode(raw, path)
+    if isinstance(decoded, Finding):
+        return LoadResult(None, [decoded])
+    return load_text(decoded, path, limits)
+
+
+def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
+    """Parse the text of one policy file; ``path`` is only used in locations."""
+    # A document without "&" cannot define an anchor, so it cannot contain an alias either;
+    # only such rare files pay for the event scan that locates anchors precisely.
+    if "&" in text:
+        refused = _find_anchors(text, path)
+        if refused:
+            return LoadResult(None, refused)
+    loader = _CoreSchemaLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as error:
+        return LoadResult(None, [_syntax_finding(error, path, text)])
+    except RecursionError:
+        return LoadResult(None, [_too_deep(path, 1, 1, limits)])
+    finally:
+        loader.dispose()
+    if node is None:
+        return LoadResult(
+            None,
+            [
+                _finding(
+                    "yaml-empty",
+                    path,
+                    1,
+                    1,
+                    Text(
+                        "文件是空的（或只有注释）。", "The file is empty (or holds only comments)."
+                    ),
+                    Text(
+                        "写入内容，或者删除这个文件。",
+                        "Add the content, or delete the file.",
+                    ),
+                )
+            ],
+        )
+    builder = _Builder(path, limits)
+    data = builder.build(node)
+    return LoadResult(Document(path, data, builder.marks), builder.findings)
+
+
+class _Builder:
+    """Turns a composed node tree into plain data while recording each value's position."""
+
+    def __init__(self, path: str, limits: Limits) -> None:
+        self.path = path
+        self.limits = limits
+        self.marks: dict[str, tuple[int, int]] = {"": (1, 1)}
+        self.findings: list[Finding] = []
+        self.nodes = 0
+        self.stopped = False
+
+    def build(self, root: yaml.Node) -> Any:
+        return self._value(root, "", 0)
+
+    def _value(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        self.nodes += 1
+        if self.stopped:
+            return None
+        if self.nodes > self.limits.max_nodes:
+            self._stop(
+                "yaml-too-large",
+                node,
+                Text(
+                    f"文件包含超过 {self.limits.max_nodes} 个值，超过上限。",
+                    f"The file holds more than {self.limits.max_nodes} values, over the limit.",
+                ),
+                Text("把内容拆分成几个文件。", "Split the content into several files."),
+            )
+            return None
+        if depth > self.limits.max_depth:
+            self.stopped = True
+            mark = node.start_mark
+            self.findings.append(_too_deep(self.path, mark.line + 1, mark.column + 1, self.limits))
+            return None
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, tag)
+        if isinstance(node, yaml.MappingNode):
+            if tag != _MAP:
+                return self._bad_tag(node)
+            return self._mapping(node, pointer, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if tag != _SEQ:
+                return self._bad_tag(node)
+            items: list[Any] = []
+            for index, item in enumerate(node.value):
+                child = f"{pointer}/{index}"
+                mark = item.start_mark
+                self.marks[child] = (mark.line + 1, mark.column + 1)
+                items.append(self._value(item, child, depth + 1))
+            return items
+        return None  # pragma: no cover - the composer only makes the three node kinds
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            mark = key_node.start_mark
+            position = (mark.line + 1, mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                self._bad_key(key_node, position)
+                continue
+            key = key_node.value
+            if key in first_seen:
+                first = first_seen[key]
+                self.findings.append(
+                    Finding(
+                        Location(self.path, *position, pointer=f"{pointer}/{key}"),
+                        "yaml-duplicate-key",
+                        Severity.ERROR,
+                        Text(
+                            f"键 “{key}” 重复出现；第一次出现在第 {first[0]} 行。"
+                            "YAML 会悄悄丢掉其中一个值。",
+                            f"The key '{key}' appears twice; first on line {first[0]}. "
+                            "YAML would silently drop one of the values.",
+                        ),
+                        Text(
+                            "删除多余的那一个，或把两处内容合并。",
+                            "Delete one of them, or merge the two.",
+                        ),
+                        related=(Location(self.path, *first, pointer=f"{pointer}/{key}"),),
+                    )
+                )
+                continue
+            first_seen[key] = position
+            child = f"{pointer}/{escape_pointer_token(key)}"
+            self.marks[child] = position
+            result[key] = self._value(value_node, child, depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, tag: str) -> Any:
+        value: str = node.value
+        if tag == _STR:
+            return value
+        try:
+            if tag == _INT:
+                return int(value)
+            if tag == _FLOAT:
+                return float(value)
+        except ValueError:
+            return self._bad_tag(node)
+        if tag == _BOOL and value.lower() in {"true", "false"}:
+            return value.lower() == "true"
+        if tag == _NULL and value in {"", "~", "null", "Null", "NULL"}:
+            return None
+        return self._bad_tag(node)
+
+    def _bad_tag(self, node: yaml.Node) -> None:
+        mark = node.start_mark
+        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+        self.findings.append(
+            _finding(
+                "yaml-tag",
+                self.path,
+                mark.line + 1,
+                mark.column + 1,
+                Text(
+                    f"不允许使用 YAML 标签 “{tag}”：政策文件只能包含文字、数字、列表和映射。",
+                    f"The YAML tag '{tag}' is not allowed: policy files hold only text, "
+                    "numbers, lists and mappings.",
+                ),
+                Text(
+                    "删除标签（以 ! 开头的部分）；要写文字时给它加上引号。",
+                    "Remove the tag (the part starting with '!'); quote the value if it is text.",
+                ),
+            )
+        )
+        return None
+
+    def _bad_key(self, key_node: yaml.Node, position: tuple[int, int]) -> None:
+        shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"
+        self.findings.append(
+            _finding(
+                "yaml-key-type",
+                self.path,
+                *position,
+                Text(
+                    f"键 “{shown}” 不是文字（YAML 把它读成了数字、布尔值、空值或集合）。",
+                    f"The key '{shown}' is not text (YAML reads it as a number, boolean, "
+                    "null or collection).",
+                ),
+                Text(
+                    f'给键加上引号，例如 "{shown}":，或者换一个键名。',
+                    f'Quote the key, e.g. "{shown}":, or use another name.',
+                ),
+            )
+        )
+
+    def _stop(self, rule: str, node: yaml.Node, message: Text, hint: Text) -> None:
+        self.stopped = True
+        mark = node.start_mark
+        self.findings.append(
+            _finding(rule, self.path, mark.line + 1, mark.column + 1, message, hint)
+        )
+
+
+def _too_deep(path: str, line: int, column: int, limits: Limits) -> Finding:
+    return _finding(
+        "yaml-too-deep",
+        path,
+        line,
+        column,
+        Text(
+            f"嵌套层数超过上限 {limits.max_depth}。",
+            f"The nesting is deeper than the limit of {limits.max_depth} levels.",
+        ),
+        Text(
+            "政策文件只需要几层缩进；检查是否有多余的缩进或括号。",
+            "Policy files need only a few levels; look for stray indentation or brackets.",
+        ),
+    )
+
+
+def _find_anchors(text: str, path: str) -> list[Finding]:
+    """Locate anchors (``&name``) and aliases (``*name``) from the event stream, never expanding."""
+    found: list[Finding] = []
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            anchor = getattr(event, "anchor", None)
+            mark = event.start_mark
+            if anchor is None or mark is None:
+                continue
+            kind = "别名" if isinstance(event, yaml.AliasEvent) else "锚点"
+            kind_en = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+            found.append(
+                _finding(
+                    "yaml-alias",
+                    path,
+                    mark.line + 1,
+                    mark.column + 1,
+                    Text(
+                        f"政策文件不允许使用 YAML {kind}（“{anchor}”）。",
+                        f"YAML {kind_en}s ('{anchor}') are not allowed in policy files.",
+                    ),
+                    Text(
+                        "把被引用的内容直接写出来；需要共用的内容请用 id 引用。",
+                        "Write the content out in full; refer to shared things by their id.",
+                    ),
+                )
+            )
+            if len(found) >= 10:
+                break
+    except yaml.YAMLError:
+        return found  # the main parse reports the syntax error with its position
+    return found
+
+
+def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
+    problem = str(getattr(error, "problem", None) or getattr(error, "reason", None) or error)
+    context = getattr(error, "context", None)
+    mark = getattr(error, "problem_mark", None)
+    if mark is not None:
+        line, column = mark.line + 1, mark.column + 1
+    elif isinstance(getattr(error, "position", None), int):
+        # The reader reports a character offset instead of a mark.
+        offset = min(error.position, len(text))  # type: ignore[attr-defined]
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    else:
+        line, column = 1, 1
+    if "expected a single document" in str(context) or "another document" in problem:
+        return _finding(
+            "yaml-multi-document",
+            path,
+            line,
+            column,
+            Text(
+                "一个文件里有多个 YAML 文档（出现了 --- 分隔线）。",
+                "The file holds several YAML documents (a '---' separator).",
+            ),
+            Text(
+                "每个文件只写一个文档：删除 ---，或把后面的内容移到新文件。",
+                "Keep one document per file: remove the '---' or move the rest to a new file.",
+            ),
+        )
+    english = problem if not context else f"{context}: {problem}"
+    zh, hint_zh, hint_en = _explain_syntax(problem, str(context))
+    return _finding(
+        "yaml-syntax",
+        path,
+        line,
+        column,
+        Text(f"YAML 语法错误：{zh}（{english}）", f"YAML syntax error: {english}"),
+        Text(hint_zh, hint_en),
+    )
+
+
+_SYNTAX_EXPLANATIONS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "\\t",
+        "用了 Tab 字符",
+        "YAML 的缩进只能用空格：把 Tab 换成空格。",
+        "Indent with spaces only: replace the tab with spaces.",
+    ),
+    (
+        "mapping values are not allowed",
+        "这里不能出现冒号",
+        "文字里含有 “: ” 时，请给整段文字加上引号；否则检查上一行的缩进。",
+        "If the text contains ': ', put the whole text in quotes; otherwise check the "
+        "indentation of the line above.",
+    ),
+    (
+        "quoted scalar",
+        "引号没有闭合",
+        "在文字末尾补上对应的引号。",
+        "Add the closing quote at the end of the text.",
+    ),
+    (
+        "flow sequence",
+        "方括号 [ ] 没有正确闭合",
+        "检查这一行的 [ 和 ] 是否成对，元素之间用逗号分隔。",
+        "Check that [ and ] pair up and items are separated by commas.",
+    ),
+    (
+        "flow mapping",
+        "花括号 { } 没有正确闭合",
+        "检查 { 和 } 是否成对，项之间用逗号分隔。",
+        "Check that { and } pair up and entries are separated by commas.",
+    ),
+    (
+        "block",
+        "缩进不一致",
+        "同一层的项要对齐到同一列；检查这一行和上一行的缩进。",
+        "Items of one level must start in the same column; check this line's indentation.",
+    ),
+    (
+        "control characters",
+        "文件里有不可见的控制字符",
+        "删除这些字符（常见于从其他软件复制的文字）。",
+        "Delete the characters (often pasted from other software).",
+    ),
+)
+
+
+def _explain_syntax(problem: str, context: str) -> tuple[str, str, str]:
+    both = f"{problem} {context}"
+    for needle, zh, hint_zh, hint_en in _SYNTAX_EXPLANATIONS:
+        if needle in both:
+            return zh, hint_zh, hint_en
+    return (
+        "无法解析",
+        "检查这一行及上一行的缩进、冒号和引号。",
+        "Check the indentation, colons and quotes on this line and the one above.",
+    )
+
+
+def _decode(raw: bytes, path: str) -> str | Finding:
+    """Decode UTF-8 (a BOM is fine); otherwise say which encoding the bytes look like."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(raw):
+        return _encoding_finding(path, 1, "UTF-16", "UTF-16")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        return _finding(
+            "yaml-encoding",
+            path,
+            line,
+            1,
+            Text(
+                "文件里有 NUL 字节：这是二进制文件，不是文本。",
+                "The file contains NUL bytes: it is binary, not text.",
+            ),
+            Text(
+                "政策文件必须是 UTF-8 文本；请删除这个文件或用文本编辑器重新保存。",
+                "Policy files must be UTF-8 text; delete the file or save it again as text.",
+            ),
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        zh, en = _guess_encoding(raw)
+        return _encoding_finding(path, line, zh, en, column)
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    sample = raw[:200]
+    return len(sample) >= 4 and (
+        sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+    )
+
+
+def _guess_encoding(raw: bytes) -> tuple[str, str]:
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return "Latin-1 或 Windows-1252", "Latin-1 or Windows-1252"
+    if any("\u4e00" <= char <= "\u9fff" for char in text):
+        return (
+            "GBK/GB18030（Windows 中文系统常用的编码）",
+            "GBK/GB18030 (the usual encoding of Chinese Windows)",
+        )
+    return "Latin-1 或 Windows-1252", "Latin-1 or Windows-1252"
+
+
+def _encoding_finding(path: str, line: int, zh: str, en: str, column: int = 1) -> Finding:
+    return _finding(
+        "yaml-encoding",
+        path,
+        line,
+        column,
+        Text(
+            f"文件不是 UTF-8 编码，看起来是 {zh}。",
+            f"The file is not UTF-8; it looks like {en}.",
+        ),
+        Text(
+            "用 UTF-8 重新保存（VS Code：点右下角的编码 → “通过编码保存” → UTF-8；"
+            "记事本：另存为 → 编码选 UTF-8）。",
+            "Save it again as UTF-8 (VS Code: click the encoding in the status bar → "
+            "'Save with Encoding' → UTF-8).",
+        ),
+    )
