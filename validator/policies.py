@@ -1,0 +1,180 @@
+"""The policy tree: which file under ``policies/`` is which kind of policy, and loading them all."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from validator.findings import Finding, Location, Severity, Text
+from validator.loader import LIMITS, Document, Limits, load_file
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of policy file: where it lives and which schema describes it."""
+
+    name: str
+    schema: str
+    """File name in ``schemas/``."""
+    title: Text
+    folder: str | None = None
+    """Folder under ``policies/`` for one-file-per-entity kinds; ``None`` for a single file."""
+    filename: str | None = None
+    """The one file name, for kinds that are a single file."""
+
+    def describe(self) -> str:
+        """Where files of this kind live, as shown in messages."""
+        return f"policies/{self.folder}/<id>.yaml" if self.folder else f"policies/{self.filename}"
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "handbook", "handbook.schema.json", Text("手册设置", "settings"), filename="handbook.yaml"
+    ),
+    Kind("tiers", "tiers.schema.json", Text("岗位层级", "tiers"), filename="tiers.yaml"),
+    Kind("role", "role.schema.json", Text("岗位", "role"), folder="roles"),
+    Kind("standards", "standards.schema.json", Text("服务标准", "standards"), folder="standards"),
+    Kind("module", "module.schema.json", Text("培训模块", "training module"), folder="training"),
+    Kind(
+        "regulations",
+        "regulations.schema.json",
+        Text("法规", "regulations"),
+        filename="regulations.yaml",
+    ),
+    Kind(
+        "certificates",
+        "certificates.schema.json",
+        Text("证书", "certificates"),
+        filename="certificates.yaml",
+    ),
+    Kind("waivers", "waivers.schema.json", Text("豁免", "waivers"), filename="waivers.yaml"),
+)
+KIND_BY_NAME = {kind.name: kind for kind in KINDS}
+_SINGLE_FILES = {kind.filename: kind for kind in KINDS if kind.filename}
+_FOLDERS = {kind.folder: kind for kind in KINDS if kind.folder}
+# Notes beside the data are welcome; they are simply not policies.
+_IGNORED_SUFFIXES = frozenset({".md", ".txt"})
+
+
+def kind_of(relative: PurePosixPath) -> Kind | None:
+    """The kind of a path relative to ``policies/``, or ``None`` if it is not a policy location."""
+    if relative.suffix != ".yaml":
+        return None
+    parts = relative.parts
+    if len(parts) == 1:
+        return _SINGLE_FILES.get(parts[0])
+    if len(parts) == 2:
+        return _FOLDERS.get(parts[0])
+    return None
+
+
+@dataclass
+class PolicyFiles:
+    """Every policy document found under ``policies/``, grouped by kind."""
+
+    root: Path
+    documents: dict[str, Document] = field(default_factory=dict)
+    """By repository-relative path."""
+    kinds: dict[str, Kind] = field(default_factory=dict)
+    """Kind of each document, by repository-relative path."""
+    findings: list[Finding] = field(default_factory=list)
+    checked: int = 0
+    """How many policy files were read (including those that failed to parse)."""
+    damaged: set[str] = field(default_factory=set)
+    """Documents the loader reported problems in; later stages skip them to avoid cascades."""
+
+    def of_kind(self, name: str) -> Iterator[Document]:
+        """Documents of one kind, in path order."""
+        for path, document in self.documents.items():
+            if self.kinds[path].name == name:
+                yield document
+
+
+def discover(root: Path, limits: Limits = LIMITS) -> PolicyFiles:
+    """Load every file under ``root/policies`` (which must exist) and classify it."""
+    policies = root / "policies"
+    result = PolicyFiles(root)
+    paths = sorted(p for p in policies.rglob("*") if not _hidden(p.relative_to(policies)))
+    # The node trees of a large corpus make the cyclic collector dominate loading; nothing here
+    # creates reference cycles, so pausing it is safe and several times faster.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for path in paths:
+            if path.is_dir() and not path.is_symlink():
+                continue
+            display = path.relative_to(root).as_posix()
+            relative = PurePosixPath(path.relative_to(policies).as_posix())
+            if path.is_symlink() and not _inside(path, root):
+                result.findings.append(_outside_link(display))
+                continue
+            kind = kind_of(relative)
+            if kind is None:
+                if relative.suffix not in _IGNORED_SUFFIXES:
+                    result.findings.append(_unknown_file(display, relative))
+                continue
+            result.checked += 1
+            loaded = load_file(path, display, limits)
+            result.findings.extend(loaded.findings)
+            if loaded.findings:
+                result.damaged.add(display)
+            if loaded.document is not None:
+                result.documents[display] = loaded.document
+                result.kinds[display] = kind
+    finally:
+        if collecting:
+            gc.enable()
+    return result
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (OSError, ValueError, RuntimeError):
+        return False
+    return True
+
+
+def _outside_link(display: str) -> Finding:
+    return Finding(
+        Location(display),
+        "file-unreadable",
+        Severity.ERROR,
+        Text(
+            "这是一个指向仓库外部的符号链接；校验器不会读取它。",
+            "This is a symbolic link that points outside the repository; it is not read.",
+        ),
+        Text(
+            "把真实文件放进仓库，替换这个链接。",
+            "Put the real file in the repository in place of the link.",
+        ),
+    )
+
+
+def _unknown_file(display: str, relative: PurePosixPath) -> Finding:
+    places = "、".join(kind.describe() for kind in KINDS)
+    places_en = ", ".join(kind.describe() for kind in KINDS)
+    if relative.suffix == ".yml":
+        hint = Text("把扩展名改成 .yaml。", "Rename the file to end in .yaml.")
+    else:
+        hint = Text(
+            f"把文件移到正确的位置：{places}。",
+            f"Move the file to one of the known places: {places_en}.",
+        )
+    return Finding(
+        Location(display),
+        "file-unknown",
+        Severity.ERROR,
+        Text(
+            "校验器不认识这个位置的文件，因此不会检查也不会发布它。",
+            "No policy kind lives at this path, so the file would be neither checked nor "
+            "published.",
+        ),
+        hint,
+    )
