@@ -1,0 +1,172 @@
+"""The `handbook` command: exit codes, output format, and the acceptance scenarios."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from validator.cli import detect_lang
+
+Cli = Callable[..., tuple[int, str, str]]
+ROLE = "policies/roles/cs-specialist.yaml"
+
+
+def test_shipped_policies_are_clean(run_cli: Cli) -> None:
+    code, out, err = run_cli("check", "--root", str(REPO))
+    assert (code, err) == (0, "")
+    assert out.startswith("检查通过：")
+
+
+def test_second_id_key_in_a_role_file(run_cli: Cli, repo_copy: Path) -> None:
+    role = repo_copy / ROLE
+    lines = role.read_text(encoding="utf-8").splitlines()
+    role.write_text("\n".join([*lines, "id: cs-specialist-2"]) + "\n", encoding="utf-8")
+    code, out, _ = run_cli("check", "--root", str(repo_copy), "--lang", "en")
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.startswith(f"{ROLE}:{len(lines) + 1}:1: error [yaml-duplicate-key] ")
+    assert "first on line 2" in first
+
+
+def test_gbk_role_file(run_cli: Cli, repo_copy: Path) -> None:
+    role = repo_copy / ROLE
+    role.write_bytes(role.read_text(encoding="utf-8").encode("gb18030"))
+    start = time.perf_counter()
+    code, out, _ = run_cli("check", "--root", str(repo_copy))
+    assert time.perf_counter() - start < 1
+    assert code == 1
+    findings = [line for line in out.splitlines() if not line.startswith(" ")][:-1]
+    assert len(findings) == 1
+    assert findings[0].startswith(f"{ROLE}:3:12: error [yaml-encoding]")
+    assert "GBK" in findings[0]
+
+
+def test_python_tag_is_not_executed(run_cli: Cli, repo_copy: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "executed"
+    role = repo_copy / ROLE
+    text = role.read_text(encoding="utf-8")
+    role.write_text(
+        text.replace(
+            "certificates: []", f"certificates: !!python/object/apply:os.system ['touch {marker}']"
+        ),
+        encoding="utf-8",
+    )
+    start = time.perf_counter()
+    code, out, _ = run_cli("check", "--root", str(repo_copy))
+    assert time.perf_counter() - start < 1
+    assert code == 1
+    assert not marker.exists()
+    findings = [line for line in out.splitlines() if not line.startswith(" ")][:-1]
+    assert len(findings) == 1 and f"{ROLE}:9:15: error [yaml-tag]" in findings[0]
+
+
+def test_billion_laughs_file(run_cli: Cli, repo_copy: Path) -> None:
+    lines = ['lol0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"lol{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    (repo_copy / ROLE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    start = time.perf_counter()
+    code, out, _ = run_cli("check", "--root", str(repo_copy))
+    assert time.perf_counter() - start < 1
+    assert code == 1
+    assert out.splitlines()[0].startswith(f"{ROLE}:1:7: error [yaml-alias]")
+
+
+def test_no_policies_folder_is_a_tool_error(run_cli: Cli, tmp_path: Path) -> None:
+    code, out, err = run_cli("check", "--root", str(tmp_path), "--lang", "en")
+    assert (code, out) == (2, "")
+    assert err.startswith("handbook: No policies/ folder under ")
+    assert err.count("\n") == 1
+
+
+def test_broken_schema_is_a_tool_error(run_cli: Cli, repo_copy: Path) -> None:
+    (repo_copy / "schemas" / "role.schema.json").write_text("{not json", encoding="utf-8")
+    code, _, err = run_cli("check", "--root", str(repo_copy), "--lang", "en")
+    assert code == 2
+    assert "role.schema.json" in err
+
+
+def test_usage_error_exits_2(run_cli: Cli) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli("check", "--format", "nonsense")
+    assert exit_info.value.code == 2
+
+
+def test_files_in_unknown_places(run_cli: Cli, repo_copy: Path) -> None:
+    (repo_copy / "policies" / "roles" / "x.yml").write_text("id: x\n", encoding="utf-8")
+    (repo_copy / "policies" / "drafts").mkdir()
+    (repo_copy / "policies" / "drafts" / "新岗位 草稿.yaml").write_text("id: x\n", encoding="utf-8")
+    (repo_copy / "policies" / "README.md").write_text("notes\n", encoding="utf-8")
+    code, out, _ = run_cli("check", "--root", str(repo_copy), "--lang", "en")
+    assert code == 1
+    assert "policies/drafts/新岗位 草稿.yaml:1:1: error [file-unknown]" in out
+    assert "policies/roles/x.yml:1:1: error [file-unknown]" in out
+    assert "Rename the file to end in .yaml." in out
+    assert "README.md" not in out
+
+
+def test_symlink_out_of_the_repository(run_cli: Cli, repo_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("password: hunter2\n", encoding="utf-8")
+    (repo_copy / "policies" / "roles" / "leak.yaml").symlink_to(secret)
+    code, out, _ = run_cli("check", "--root", str(repo_copy), "--lang", "en")
+    assert code == 1
+    assert "policies/roles/leak.yaml:1:1: error [file-unreadable]" in out
+    assert "hunter2" not in out
+
+
+def test_unknown_rule_in_settings_suggests_the_closest(run_cli: Cli, repo_copy: Path) -> None:
+    settings = repo_copy / "policies" / "handbook.yaml"
+    text = settings.read_text(encoding="utf-8").replace("rules: {}", "rules:\n  yaml-tagz: off")
+    settings.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli("check", "--root", str(repo_copy), "--lang", "en")
+    assert code == 1
+    assert (
+        "policies/handbook.yaml:26:3: error [rule-config] There is no rule named 'yaml-tagz'."
+        in out
+    )
+    assert "Did you mean 'yaml-tag'?" in out
+
+
+def test_english_and_chinese_output(run_cli: Cli, repo_copy: Path) -> None:
+    (repo_copy / ROLE).write_text("id: a\nid: b\n", encoding="utf-8")
+    _, zh, _ = run_cli("check", "--root", str(repo_copy), "--lang", "zh")
+    _, en, _ = run_cli("check", "--root", str(repo_copy), "--lang", "en")
+    assert f"{ROLE}:2:1: error [yaml-duplicate-key] 键 “id” 重复出现" in zh
+    assert "    修改建议: " in zh and f"    相关位置: {ROLE}:1:1" in zh
+    assert f"{ROLE}:2:1: error [yaml-duplicate-key] The key 'id' appears twice" in en
+    assert "1 error, 0 warnings in 1 file; 70 files checked." in en
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({}, "zh"),
+        ({"LANG": "C.UTF-8"}, "zh"),
+        ({"LANG": "POSIX"}, "zh"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "HANDBOOK_LANG": "zh"}, "zh"),
+    ],
+)
+def test_language_from_the_environment(environ: dict[str, str], lang: str) -> None:
+    assert detect_lang(environ) == lang
+
+
+def test_python_dash_m_and_ascii_locale(tmp_path: Path) -> None:
+    environment = {**os.environ, "LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "validator", "check", "--root", str(REPO)],
+        capture_output=True,
+        env=environment,
+        check=False,
+    )
+    assert completed.returncode == 0
+    assert completed.stdout.decode("utf-8").startswith("检查通过：")

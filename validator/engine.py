@@ -1,0 +1,128 @@
+"""The validator's pipeline: load → schema → rules, as a compiler runs its stages.
+
+Rules run only when loading and the schemas found no error, so one broken file gives one finding
+instead of a cascade of follow-on errors. The result carries the indexed handbook for callers
+that go on to render or explain it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from validator.errors import ToolError
+from validator.findings import Finding, Location, Severity, Text
+from validator.model import Handbook, build
+from validator.policies import PolicyFiles, discover
+from validator.rules import RULES
+from validator.schema import SchemaSet
+
+
+@dataclass
+class Result:
+    """Everything one run found."""
+
+    findings: list[Finding]
+    files: PolicyFiles
+    handbook: Handbook | None = None
+    """The indexed policies, when loading and the schemas found no error."""
+    rule_severity: dict[str, Severity | None] = field(default_factory=dict)
+    """Effective severity per rule id after ``handbook.yaml`` overrides (``None``: off)."""
+
+    @property
+    def failed(self) -> bool:
+        """True when some error is not waived."""
+        return any(finding.fails for finding in self.findings)
+
+
+def run(root: Path, *, today: date | None = None) -> Result:
+    """Check the policy tree under ``root``. Problems in the data are findings; set-up problems
+    (no ``policies/`` folder, a broken schema) raise :class:`ToolError`."""
+    policies_dir = root / "policies"
+    if not policies_dir.is_dir():
+        raise ToolError(
+            f"在 {root} 下找不到 policies/ 目录；请在仓库根目录运行，或用 --root 指定。",
+            f"No policies/ folder under {root}; run from the repository root or pass --root.",
+        )
+    schemas = SchemaSet(root / "schemas")
+    files = discover(root)
+    findings = list(files.findings)
+    for path, document in files.documents.items():
+        if path not in files.damaged:
+            findings.extend(schemas.check(document, files.kinds[path].name))
+    severities, config_findings = _severities(files)
+    findings.extend(config_findings)
+    result = Result(findings, files, rule_severity=severities)
+    if any(f.severity is Severity.ERROR for f in findings):
+        result.findings.sort()
+        return result
+    handbook = build(files)
+    handbook.today = today or date.today()
+    result.handbook = handbook
+    for entry in RULES.values():
+        severity = severities[entry.id]
+        if entry.check is None or severity is None:
+            continue
+        for problem in entry.check(handbook):
+            findings.append(
+                Finding(
+                    handbook.locate(problem.where),
+                    entry.id,
+                    severity,
+                    problem.message,
+                    problem.hint,
+                    tuple(handbook.locate(ref) for ref in problem.related),
+                    problem.subject,
+                )
+            )
+    result.findings = sorted(findings)
+    return result
+
+
+def _severities(files: PolicyFiles) -> tuple[dict[str, Severity | None], list[Finding]]:
+    """Default severities with the ``rules:`` overrides of ``policies/handbook.yaml`` applied."""
+    severities: dict[str, Severity | None] = {rid: r.severity for rid, r in RULES.items()}
+    findings: list[Finding] = []
+    settings = next(files.of_kind("handbook"), None)
+    if settings is None or not isinstance(settings.data, dict):
+        return severities, findings
+    overrides = settings.data.get("rules")
+    if not isinstance(overrides, dict):
+        return severities, findings
+    for rule_id, level in overrides.items():
+        where = settings.locate(f"/rules/{rule_id}")
+        if rule_id not in RULES:
+            findings.append(_unknown_rule(where, rule_id))
+        elif RULES[rule_id].stage != "rules":
+            findings.append(
+                Finding(
+                    where,
+                    "rule-config",
+                    Severity.ERROR,
+                    Text(
+                        f"“{rule_id}” 是读取文件时的基本检查，不能调整级别。",
+                        f"'{rule_id}' is a basic check made while reading files; its severity "
+                        "cannot be changed.",
+                    ),
+                    Text("删除这一行。", "Delete this line."),
+                )
+            )
+        elif level in ("error", "warning", "off"):
+            severities[rule_id] = None if level == "off" else Severity.parse(level)
+    return severities, findings
+
+
+def _unknown_rule(where: Location, rule_id: str) -> Finding:
+    close = difflib.get_close_matches(rule_id, list(RULES), n=1)
+    guess = close[0] if close else None
+    return Finding(
+        where,
+        "rule-config",
+        Severity.ERROR,
+        Text(f"没有叫 “{rule_id}” 的规则。", f"There is no rule named '{rule_id}'."),
+        Text(f"是不是 “{guess}”？", f"Did you mean '{guess}'?")
+        if guess
+        else Text("运行 handbook rules 查看全部规则。", "Run `handbook rules` to list the rules."),
+    )

@@ -1,0 +1,95 @@
+"""The rule registry: every check the validator makes, under a stable kebab-case id.
+
+A rule is a plain function over the :class:`~validator.model.Handbook` that yields
+:class:`Problem` values (where, what, how to fix); the engine stamps on the id and severity and
+turns each ``Ref`` into file:line:col. The function's docstring is the rule's user documentation:
+
+* line 1: the summary in Chinese; line 2: the summary in English;
+* then the body (what it checks, why it matters, how to fix it), rendered on the handbook site.
+
+Checks made by the load and schema stages are registered here too (with no function), so every
+finding the tool can emit has an id, a default severity and documentation.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from validator.findings import Ref, Severity, Text
+
+if TYPE_CHECKING:
+    from validator.model import Handbook
+
+RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule reports: where (a ``Ref``), what is wrong, how to fix it, and the other end."""
+
+    where: Ref
+    message: Text
+    hint: Text | None = None
+    related: tuple[Ref, ...] = ()
+    subject: str | None = None
+    """The id this problem is about; waivers target it and ``explain`` lists it."""
+
+
+Check = Callable[["Handbook"], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered check."""
+
+    id: str
+    severity: Severity
+    stage: str
+    """``load``, ``schema`` or ``rules``: the stage that emits its findings."""
+    doc: str
+    check: Check | None = None
+
+    @property
+    def summary(self) -> Text:
+        """The first two lines of the documentation: Chinese, then English."""
+        lines = self.doc.strip().splitlines()
+        zh = lines[0].strip() if lines else self.id
+        en = lines[1].strip() if len(lines) > 1 else zh
+        return Text(zh, en)
+
+    @property
+    def body(self) -> str:
+        """The documentation after the two summary lines (Markdown)."""
+        return "\n".join(self.doc.strip().splitlines()[2:]).strip()
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _register(entry: Rule) -> None:
+    if not RULE_ID.match(entry.id):
+        raise ValueError(f"rule id {entry.id!r} is not kebab-case")
+    if entry.id in RULES:
+        raise ValueError(f"duplicate rule id {entry.id!r}")
+    if len(entry.doc.strip().splitlines()) < 2:
+        raise ValueError(f"rule {entry.id!r} needs a docstring with zh and en summaries")
+    RULES[entry.id] = entry
+
+
+def rule(rule_id: str, severity: Severity = Severity.ERROR) -> Callable[[Check], Check]:
+    """Register a cross-file rule under ``rule_id``; its docstring is its documentation."""
+
+    def register(check: Check) -> Check:
+        _register(Rule(rule_id, severity, "rules", inspect.getdoc(check) or "", check))
+        return check
+
+    return register
+
+
+def builtin(rule_id: str, stage: str, doc: str, severity: Severity = Severity.ERROR) -> None:
+    """Register a check made by the load or schema stage (documentation only)."""
+    _register(Rule(rule_id, severity, stage, inspect.cleandoc(doc)))
