@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from validator.findings import Location, Ref
@@ -37,7 +38,16 @@ class Entity:
     @property
     def name(self) -> str:
         """The Chinese display name (``name`` or ``title``; a duty's text)."""
-        return self.text("name") or self.text("title") or self.text("text") or self.id
+        return self.display("zh")
+
+    def display(self, lang: str) -> str:
+        """The display name in ``lang``: ``name`` or ``title``, a duty's text, else the id."""
+        return (
+            self.text("name", lang)
+            or self.text("title", lang)
+            or self.text("text", lang)
+            or self.id
+        )
 
 
 KINDS_OF_ENTITY = (
@@ -89,6 +99,62 @@ class Handbook:
         if document is None:
             return Location(ref.path, 1, 1, ref.pointer)
         return document.locate(ref.pointer)
+
+    def settings_entity(self) -> Entity | None:
+        """``policies/handbook.yaml`` as an entity, when the file exists."""
+        if self.settings_ref is None:
+            return None
+        return Entity("settings", "handbook", self.settings_ref, self.settings)
+
+    def rank(self, tier_id: str) -> int | None:
+        """Seniority of a tier (larger is higher), or ``None`` for an unknown tier."""
+        tier = self.get("tier", tier_id)
+        return None if tier is None else int(tier.data["rank"])
+
+    def role_rank(self, role_id: str) -> int | None:
+        """Seniority of a role's tier."""
+        role = self.get("role", role_id)
+        return None if role is None else self.rank(role.data["tier"])
+
+    @cached_property
+    def duties_of(self) -> dict[str, list[Entity]]:
+        """Role id → its duties."""
+        index: dict[str, list[Entity]] = defaultdict(list)
+        for duty in self.all("duty"):
+            index[duty.parent or ""].append(duty)
+        return index
+
+    @cached_property
+    def modules_covering(self) -> dict[str, list[Entity]]:
+        """Duty id → the modules whose ``covers`` name it."""
+        return self._inverse("module", "covers")
+
+    @cached_property
+    def modules_preparing(self) -> dict[str, list[Entity]]:
+        """Certificate id → the modules that prepare for it."""
+        return self._inverse("module", "certificates")
+
+    @cached_property
+    def standards_measuring(self) -> dict[str, list[Entity]]:
+        """Duty id → the standards whose ``measures`` name it."""
+        return self._inverse("standard", "measures")
+
+    @cached_property
+    def direct_reports(self) -> dict[str, list[Entity]]:
+        """Role id → the roles that report to it."""
+        index: dict[str, list[Entity]] = defaultdict(list)
+        for role in self.all("role"):
+            manager = role.data.get("reports_to")
+            if manager is not None:
+                index[manager].append(role)
+        return index
+
+    def _inverse(self, kind: str, key: str) -> dict[str, list[Entity]]:
+        index: dict[str, list[Entity]] = defaultdict(list)
+        for entity in self.all(kind):
+            for target in entity.data.get(key) or []:
+                index[target].append(entity)
+        return index
 
     def find(self, entity_id: str) -> list[Entity]:
         """Every entity with this id, whatever its kind (ids of different kinds may coincide)."""

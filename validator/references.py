@@ -1,0 +1,116 @@
+"""Every reference from one policy entity to another, enumerated in one place.
+
+``ref-resolves`` checks them, ``handbook explain`` inverts them ("what refers to this?"), and the
+renderer turns them into links; none of them needs to know which fields hold references.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from validator.findings import Ref
+from validator.model import Entity, Handbook
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``source`` (an entity) names ``target_id`` of ``target_kind`` at ``where``."""
+
+    source: Entity
+    field: str
+    """The field holding the reference, e.g. ``covers`` or ``reports_to``."""
+    target_kind: str
+    target_id: str
+    where: Ref
+
+
+def _listed(source: Entity, key: str, kind: str) -> Iterator[Reference]:
+    for index, value in enumerate(source.data.get(key) or []):
+        yield Reference(source, key, kind, value, source.ref / key / index)
+
+
+def _cited(source: Entity, key: str) -> Iterator[Reference]:
+    for index, citation in enumerate(source.data.get(key) or []):
+        where = source.ref / key / index / "regulation"
+        yield Reference(source, key, "regulation", citation["regulation"], where)
+
+
+def iter_references(handbook: Handbook) -> Iterator[Reference]:
+    """All references in the policies, in file order within each kind."""
+    for tier in handbook.all("tier"):
+        yield Reference(tier, "owner", "role", tier.data["owner"], tier.ref / "owner")
+    for role in handbook.all("role"):
+        yield Reference(role, "tier", "tier", role.data["tier"], role.ref / "tier")
+        manager = role.data.get("reports_to")
+        if manager is not None:
+            yield Reference(role, "reports_to", "role", manager, role.ref / "reports_to")
+        for index, need in enumerate(role.data.get("certificates") or []):
+            where = role.ref / "certificates" / index
+            yield Reference(
+                role, "certificates", "certificate", need["certificate"], where / "certificate"
+            )
+            if "specialty" in need:
+                yield Reference(
+                    role, "specialty", "specialty", need["specialty"], where / "specialty"
+                )
+    for duty in handbook.all("duty"):
+        if "specialty" in duty.data:
+            yield Reference(
+                duty, "specialty", "specialty", duty.data["specialty"], duty.ref / "specialty"
+            )
+        yield from _cited(duty, "cites")
+    for standard in handbook.all("standard"):
+        yield Reference(
+            standard,
+            "responsible",
+            "role",
+            standard.data["responsible"],
+            standard.ref / "responsible",
+        )
+        yield from _listed(standard, "measures", "duty")
+        for level in standard.data["targets"]:
+            yield Reference(
+                standard, "targets", "service-level", level, standard.ref / "targets" / level
+            )
+        yield from _cited(standard, "cites")
+    for module in handbook.all("module"):
+        yield from _listed(module, "prerequisites", "module")
+        yield from _listed(module, "covers", "duty")
+        yield from _listed(module, "certificates", "certificate")
+        yield from _listed(module, "regulations", "regulation")
+    for certificate in handbook.all("certificate"):
+        yield from _cited(certificate, "basis")
+    for index, (ref, waiver) in enumerate(handbook.waivers):
+        entity = Entity("waiver", f"waiver-{index + 1}", ref, waiver)
+        yield Reference(entity, "approved_by", "role", waiver["approved_by"], ref / "approved_by")
+    settings = handbook.settings_entity()
+    if settings is not None:
+        minimums = (settings.data.get("training") or {}).get("min_hours_per_year") or {}
+        for tier_id in minimums:
+            where = settings.ref / "training" / "min_hours_per_year" / tier_id
+            yield Reference(settings, "min_hours_per_year", "tier", tier_id, where)
+
+
+def resolves(handbook: Handbook, reference: Reference) -> bool:
+    """Whether the target of ``reference`` exists (specialties are looked up in the role)."""
+    if reference.target_kind == "specialty":
+        return reference.target_id in specialties_of(handbook, reference.source)
+    return handbook.get(reference.target_kind, reference.target_id) is not None
+
+
+def specialties_of(handbook: Handbook, entity: Entity) -> dict[str, int]:
+    """Specialty id → index in its role, for a role or one of its duties."""
+    role = entity if entity.kind == "role" else handbook.get("role", entity.parent or "")
+    if role is None:
+        return {}
+    return {s["id"]: i for i, s in enumerate(role.data.get("specialties") or [])}
+
+
+def referrers(handbook: Handbook) -> dict[tuple[str, str], list[Reference]]:
+    """(target kind, target id) → the references that name it."""
+    index: dict[tuple[str, str], list[Reference]] = defaultdict(list)
+    for reference in iter_references(handbook):
+        index[(reference.target_kind, reference.target_id)].append(reference)
+    return index
