@@ -8,15 +8,17 @@ that go on to render or explain it.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from validator.errors import ToolError
 from validator.findings import Finding, Location, Severity, Text
+from validator.loader import LIMITS, Limits
 from validator.model import Handbook, build
 from validator.policies import PolicyFiles, discover
-from validator.rules import RULES
+from validator.rules import RULES, Problem, waivers
 from validator.schema import SchemaSet
 
 
@@ -37,7 +39,7 @@ class Result:
         return any(finding.fails for finding in self.findings)
 
 
-def run(root: Path, *, today: date | None = None) -> Result:
+def run(root: Path, *, today: date | None = None, limits: Limits = LIMITS) -> Result:
     """Check the policy tree under ``root``. Problems in the data are findings; set-up problems
     (no ``policies/`` folder, a broken schema) raise :class:`ToolError`."""
     policies_dir = root / "policies"
@@ -47,7 +49,7 @@ def run(root: Path, *, today: date | None = None) -> Result:
             f"No policies/ folder under {root}; run from the repository root or pass --root.",
         )
     schemas = SchemaSet(root / "schemas")
-    files = discover(root)
+    files = discover(root, limits)
     findings = list(files.findings)
     for path, document in files.documents.items():
         if path not in files.damaged:
@@ -63,22 +65,30 @@ def run(root: Path, *, today: date | None = None) -> Result:
     result.handbook = handbook
     for entry in RULES.values():
         severity = severities[entry.id]
-        if entry.check is None or severity is None:
-            continue
-        for problem in entry.check(handbook):
-            findings.append(
-                Finding(
-                    handbook.locate(problem.where),
-                    entry.id,
-                    severity,
-                    problem.message,
-                    problem.hint,
-                    tuple(handbook.locate(ref) for ref in problem.related),
-                    problem.subject,
-                )
-            )
+        if entry.check is not None and severity is not None:
+            findings.extend(_locate(handbook, entry.id, severity, entry.check(handbook)))
+    findings, invalid, unused = waivers.apply(handbook, findings)
+    for rule_id, problems in (("waiver-valid", invalid), ("waiver-used", unused)):
+        severity = severities[rule_id]
+        if severity is not None:
+            findings.extend(_locate(handbook, rule_id, severity, problems))
     result.findings = sorted(findings)
     return result
+
+
+def _locate(
+    handbook: Handbook, rule_id: str, severity: Severity, problems: Iterable[Problem]
+) -> Iterator[Finding]:
+    for problem in problems:
+        yield Finding(
+            handbook.locate(problem.where),
+            rule_id,
+            severity,
+            problem.message,
+            problem.hint,
+            tuple(handbook.locate(ref) for ref in problem.related),
+            problem.subject,
+        )
 
 
 def _severities(files: PolicyFiles) -> tuple[dict[str, Severity | None], list[Finding]]:

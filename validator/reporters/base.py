@@ -16,6 +16,8 @@ class ReportContext:
     lang: str = "zh"
     color: bool = False
     files_checked: int = 0
+    show_waived: bool = False
+    """List waived findings too (they are always counted in the summary)."""
 
 
 Reporter = Callable[[Sequence[Finding], TextIO, ReportContext], None]

@@ -7,7 +7,17 @@ failing case under ``tests/cases/<rule-id>/``. Nothing else has to change.
 
 from __future__ import annotations
 
-from validator.rules import builtin  # noqa: F401  (registers the load and schema checks)
+# Importing a module registers its rules; the order is the order of `handbook rules`.
+from validator.rules import (  # noqa: F401
+    builtin,
+    coverage,
+    curriculum,
+    governance,
+    identity,
+    links,
+    organisation,
+    waivers,
+)
 from validator.rules.registry import RULES, Problem, Rule, rule
 
 __all__ = ["RULES", "Problem", "Rule", "rule"]

@@ -55,16 +55,17 @@ class Rule:
 
     @property
     def summary(self) -> Text:
-        """The first two lines of the documentation: Chinese, then English."""
-        lines = self.doc.strip().splitlines()
-        zh = lines[0].strip() if lines else self.id
-        en = lines[1].strip() if len(lines) > 1 else zh
+        """The first paragraph of the documentation: a Chinese line, then the English."""
+        paragraph = self.doc.strip().split("\n\n", 1)[0].splitlines()
+        zh = paragraph[0].strip()
+        en = " ".join(line.strip() for line in paragraph[1:]) or zh
         return Text(zh, en)
 
     @property
     def body(self) -> str:
-        """The documentation after the two summary lines (Markdown)."""
-        return "\n".join(self.doc.strip().splitlines()[2:]).strip()
+        """The documentation after the summary paragraph (Markdown)."""
+        parts = self.doc.strip().split("\n\n", 1)
+        return parts[1].strip() if len(parts) > 1 else ""
 
 
 RULES: dict[str, Rule] = {}
