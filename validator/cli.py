@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -12,7 +14,10 @@ from typing import TextIO
 
 from validator.engine import run
 from validator.errors import ToolError
+from validator.explain import explain, render_text, to_json
+from validator.findings import Text
 from validator.reporters import REPORTERS, ReportContext
+from validator.rules import RULES
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -64,6 +69,25 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--today", type=_date, help="date for expiry and review checks (default: today)"
     )
+    check.add_argument(
+        "--show-waived", action="store_true", help="also list findings that a waiver accepts"
+    )
+    rules = commands.add_parser(
+        "rules", help="list every rule", description="List every rule with its severity."
+    )
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--lang", choices=("zh", "en"))
+    explain = commands.add_parser(
+        "explain",
+        help="everything about one id",
+        description="Show what an id is, where it is defined, what refers to it and what it "
+        "refers to, and the findings that concern it.",
+    )
+    explain.add_argument("id")
+    explain.add_argument("--root", type=Path, default=Path("."))
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument("--lang", choices=("zh", "en"))
+    explain.add_argument("--today", type=_date)
     return parser
 
 
@@ -84,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args, lang, out)
+        if args.command == "rules":
+            return _rules(args, lang, out)
+        if args.command == "explain":
+            return _explain(args, lang, out)
     except ToolError as error:
         err.write(f"handbook: {error.text.get(lang)}\n")
         return EXIT_TOOL
@@ -94,6 +122,66 @@ def _check(args: argparse.Namespace, lang: str, out: TextIO) -> int:
     root: Path = args.root
     result = run(root, today=args.today)
     color = out.isatty() and "NO_COLOR" not in os.environ
-    context = ReportContext(lang=lang, color=color, files_checked=result.files.checked)
+    context = ReportContext(
+        lang=lang,
+        color=color,
+        files_checked=result.files.checked,
+        show_waived=args.show_waived,
+    )
     REPORTERS[args.format](result.findings, out, context)
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
+
+
+def _rules(args: argparse.Namespace, lang: str, out: TextIO) -> int:
+    if args.format == "json":
+        listing = [
+            {
+                "id": entry.id,
+                "severity": entry.severity.label,
+                "stage": entry.stage,
+                "summary": {"zh": entry.summary.zh, "en": entry.summary.en},
+                "description": entry.body,
+            }
+            for entry in RULES.values()
+        ]
+        out.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_CLEAN
+    width = max(len(rule_id) for rule_id in RULES)
+    for entry in RULES.values():
+        out.write(
+            f"{entry.id:<{width}}  {entry.severity.label:<7}  {entry.stage:<6}  "
+            f"{entry.summary.get(lang)}\n"
+        )
+    return EXIT_CLEAN
+
+
+def _explain(args: argparse.Namespace, lang: str, out: TextIO) -> int:
+    result = run(args.root, today=args.today)
+    if result.handbook is None:
+        out.write(
+            Text(
+                "政策文件有读取或格式错误，请先运行 handbook check 并修正：",
+                "The policies have reading or schema errors; run `handbook check` and fix "
+                "them first:",
+            ).get(lang)
+            + "\n"
+        )
+        REPORTERS["text"](result.findings, out, ReportContext(lang=lang))
+        return EXIT_FINDINGS
+    explanations = explain(result.handbook, args.id, result.findings)
+    if not explanations:
+        known = [i for kind in result.handbook.index.values() for i in kind]
+        close = difflib.get_close_matches(args.id, known, n=3)
+        guess = Text(
+            f"没有 id 为 “{args.id}” 的条目。" + (f"是不是：{'、'.join(close)}？" if close else ""),
+            f"Nothing has the id '{args.id}'."
+            + (f" Did you mean: {', '.join(close)}?" if close else ""),
+        )
+        out.write(guess.get(lang) + "\n")
+        return EXIT_FINDINGS
+    if args.format == "json":
+        payload = [to_json(e) for e in explanations]
+        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write("\n".join(render_text(e, lang) for e in explanations))
+    return EXIT_CLEAN
