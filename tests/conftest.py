@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from validator.cli import main
+from validator.engine import Result, run
+from validator.findings import Finding
+from validator.loader import Limits
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).resolve().parent / "cases"
-EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9, -]+?)\s*$")
+EXPECT = re.compile(r"#.*?\bexpect:\s*([a-z0-9, -]+)")
+RELATED = re.compile(r"#.*?\brelated:\s*([a-z0-9, -]+)")
+TODAY = date(2026, 11, 25)
+"""The fixed 'today' of every case, so expiry and review checks are reproducible."""
 
 
 def copy_repo_tree(destination: Path, *, with_policies: bool = True) -> Path:
@@ -25,23 +34,72 @@ def copy_repo_tree(destination: Path, *, with_policies: bool = True) -> Path:
 
 
 def case_root(case: Path, destination: Path) -> Path:
-    """A runnable root: the case's policies/ beside the repository's schemas/."""
+    """A runnable root: the base tree with the case's changes, beside the repository's schemas.
+
+    A case directory holds a `policies/` overlay (files replace or add to `tests/cases/_base`),
+    optionally `delete.txt` (base paths to remove, one per line), `expect.txt` (findings in files
+    that cannot hold a comment: `path:line rule` or `related path:line rule`) and `limits.json`.
+    """
     copy_repo_tree(destination, with_policies=False)
-    shutil.copytree(case / "policies", destination / "policies")
+    shutil.copytree(CASES / "_base" / "policies", destination / "policies")
+    deletions = case / "delete.txt"
+    if deletions.exists():
+        for line in deletions.read_text(encoding="utf-8").split():
+            (destination / line).unlink()
+    if (case / "policies").exists():
+        shutil.copytree(
+            case / "policies", destination / "policies", dirs_exist_ok=True, symlinks=True
+        )
     return destination
 
 
-def expected_findings(root: Path) -> set[tuple[str, int, str]]:
-    """(path, line, rule) for every `# expect: rule-id` comment under root/policies."""
-    found: set[tuple[str, int, str]] = set()
+@dataclass
+class Expected:
+    findings: set[tuple[str, int, str]]
+    related: set[tuple[str, int, str]]
+
+
+def expected_findings(root: Path, case: Path | None = None) -> Expected:
+    """What the `# expect:`/`# related:` comments and `expect.txt` of a case tree promise."""
+    expected = Expected(set(), set())
     for file in sorted((root / "policies").rglob("*.yaml")):
+        if file.is_symlink():
+            continue
         text = file.read_bytes().decode("utf-8", errors="replace")
+        path = file.relative_to(root).as_posix()
         for number, line in enumerate(text.splitlines(), start=1):
-            match = EXPECT.search(line)
-            if match:
-                for rule in match.group(1).split(","):
-                    found.add((file.relative_to(root).as_posix(), number, rule.strip()))
-    return found
+            for pattern, bucket in ((EXPECT, expected.findings), (RELATED, expected.related)):
+                match = pattern.search(line)
+                if match:
+                    bucket.update((path, number, r.strip()) for r in match.group(1).split(","))
+    listing = case / "expect.txt" if case else None
+    if listing is not None and listing.exists():
+        for line in listing.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            bucket = expected.findings
+            if line.startswith("related "):
+                bucket, line = expected.related, line.removeprefix("related ")
+            where, rule = line.strip().rsplit(" ", 1)  # file names may contain spaces
+            path, number = where.rsplit(":", 1)
+            bucket.add((path, int(number), rule))
+    return expected
+
+
+def run_case(case: Path, destination: Path) -> tuple[Result, Expected]:
+    """Build and check one case; returns the result and what the case expects."""
+    root = case_root(case, destination)
+    settings = case / "limits.json"
+    limits = Limits(**json.loads(settings.read_text())) if settings.exists() else Limits()
+    return run(root, today=TODAY, limits=limits), expected_findings(root, case)
+
+
+def observed(findings: list[Finding]) -> Expected:
+    """The same shape as :class:`Expected`, from actual findings."""
+    return Expected(
+        {(f.location.path, f.location.line, f.rule) for f in findings},
+        {(r.path, r.line, f.rule) for f in findings for r in f.related},
+    )
 
 
 @pytest.fixture
