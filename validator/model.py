@@ -60,6 +60,7 @@ KINDS_OF_ENTITY = (
     "certificate",
     "service-level",
     "area",
+    "source",
 )
 
 
@@ -140,6 +141,16 @@ class Handbook:
         return self._inverse("standard", "measures")
 
     @cached_property
+    def roles_requiring(self) -> dict[str, list[Entity]]:
+        """Certificate id → the roles that require it."""
+        index: dict[str, list[Entity]] = defaultdict(list)
+        for role in self.all("role"):
+            for need in role.data.get("certificates") or []:
+                if role not in index[need["certificate"]]:
+                    index[need["certificate"]].append(role)
+        return index
+
+    @cached_property
     def direct_reports(self) -> dict[str, list[Entity]]:
         """Role id → the roles that report to it."""
         index: dict[str, list[Entity]] = defaultdict(list)
@@ -206,6 +217,9 @@ def build(files: PolicyFiles) -> Handbook:
                 handbook.add(
                     Entity("certificate", certificate["id"], root / "certificates" / i, certificate)
                 )
+        elif kind == "sources":
+            for i, source in enumerate(data["sources"]):
+                handbook.add(Entity("source", source["id"], root / "sources" / i, source))
         elif kind == "waivers":
             handbook.waivers.extend(
                 (root / "waivers" / i, w) for i, w in enumerate(data["waivers"])

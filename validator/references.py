@@ -82,6 +82,14 @@ def iter_references(handbook: Handbook) -> Iterator[Reference]:
         yield from _listed(module, "regulations", "regulation")
     for certificate in handbook.all("certificate"):
         yield from _cited(certificate, "basis")
+    for kind in ("duty", "standard", "module", "regulation", "certificate"):
+        for entity in handbook.all(kind):
+            yield from _listed(entity, "sources", "source")
+    for standard in handbook.all("standard"):
+        for level, target in standard.data["targets"].items():
+            for index, key in enumerate(target.get("sources") or []):
+                where = standard.ref / "targets" / level / "sources" / index
+                yield Reference(standard, "sources", "source", key, where)
     for index, (ref, waiver) in enumerate(handbook.waivers):
         entity = Entity("waiver", f"waiver-{index + 1}", ref, waiver)
         yield Reference(entity, "approved_by", "role", waiver["approved_by"], ref / "approved_by")

@@ -21,6 +21,7 @@ _UNIQUE_KINDS = (
     "certificate",
     "service-level",
     "area",
+    "source",
 )
 
 

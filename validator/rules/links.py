@@ -23,13 +23,15 @@ def ref_resolves(handbook: Handbook) -> Iterator[Problem]:
     检查的引用：层级的 `owner`，岗位的 `tier`、`reports_to`、`certificates` 和专业方向，
     职责和标准的 `cites`，服务标准的 `responsible`、`measures` 和目标中的服务等级，培训模块的
     `prerequisites`、`covers`、`certificates`、`regulations`，证书的 `basis`，
-    `handbook.yaml` 中按层级设置的学时，豁免的 `target` 和 `approved_by`。消息会给出最接近的
+    `handbook.yaml` 中按层级设置的学时，豁免的 `target` 和 `approved_by`，以及 `sources:` 中的
+    出处编号（见 `sources.yaml`）。消息会给出最接近的
     已有 id，并指向它的位置。
 
     Checked: tier owners; a role's tier, manager, certificates and specialties; citations of
     duties, standards and certificates; a standard's responsible role, measured duties and
     service levels; a module's prerequisites, covered duties, certificates and regulations; the
-    tiers named in `handbook.yaml`; a waiver's target and approver. The message suggests the
+    tiers named in `handbook.yaml`; a waiver's target and approver; the `sources:` keys (see
+    `sources.yaml`). The message suggests the
     closest existing id and points at it.
 
     **为什么：** 拼错的 id 会让职责看起来没有培训、标准没有负责人，而且没人发现。

@@ -16,6 +16,7 @@ KIND_NAMES: dict[str, Text] = {
     "specialty": Text("专业方向", "specialty"),
     "area": Text("标准领域", "standards area"),
     "settings": Text("手册设置", "settings"),
+    "source": Text("资料出处", "source"),
 }
 
 
