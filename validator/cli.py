@@ -15,6 +15,7 @@ from typing import TextIO
 from validator.engine import run
 from validator.errors import ToolError
 from validator.explain import explain, render_text, to_json
+from validator.exports import EXPORTERS
 from validator.findings import Text
 from validator.reporters import REPORTERS, ReportContext
 from validator.rules import RULES
@@ -77,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.add_argument("--lang", choices=("zh", "en"))
+    export = commands.add_parser(
+        "export",
+        help="write the checked handbook for other systems",
+        description="Write the checked handbook in another format. Refuses when the check fails.",
+    )
+    export.add_argument("format", choices=sorted(EXPORTERS))
+    export.add_argument("-o", "--output", default="-", help="output file; - for standard output")
+    export.add_argument("--root", type=Path, default=Path("."))
+    export.add_argument("--lang", choices=("zh", "en"))
     explain = commands.add_parser(
         "explain",
         help="everything about one id",
@@ -112,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args, lang, out)
         if args.command == "explain":
             return _explain(args, lang, out)
+        if args.command == "export":
+            return _export(args, lang, out, err)
     except ToolError as error:
         err.write(f"handbook: {error.text.get(lang)}\n")
         return EXIT_TOOL
@@ -130,6 +142,22 @@ def _check(args: argparse.Namespace, lang: str, out: TextIO) -> int:
     )
     REPORTERS[args.format](result.findings, out, context)
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
+
+
+def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
+    result = run(args.root)
+    if result.handbook is None or result.failed:
+        err.write(
+            Text(
+                "政策文件没有通过检查，不能导出：",
+                "The policies do not pass the check, so nothing is exported:",
+            ).get(lang)
+            + "\n"
+        )
+        REPORTERS["text"](result.findings, err, ReportContext(lang=lang))
+        return EXIT_FINDINGS
+    EXPORTERS[args.format](result.handbook, args.output, out)
+    return EXIT_CLEAN
 
 
 def _rules(args: argparse.Namespace, lang: str, out: TextIO) -> int:

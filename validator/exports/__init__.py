@@ -1,0 +1,18 @@
+"""Exports of the checked handbook: one function per format, chosen by `handbook export FORMAT`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from validator.exports.json_export import export_json
+from validator.model import Handbook
+
+Exporter = Callable[[Handbook, str, TextIO], None]
+"""Writes the handbook to the output path (``-`` means the given standard output)."""
+
+EXPORTERS: dict[str, Exporter] = {
+    "json": export_json,
+}
+
+__all__ = ["EXPORTERS", "Exporter"]
