@@ -1,0 +1,53 @@
+"""Chinese (and English) labels for the values of the policy enumerations."""
+
+from __future__ import annotations
+
+CATEGORY = {
+    "knowledge": ("专业知识", "Professional knowledge"),
+    "skills": ("专业技能", "Professional skills"),
+    "conduct": ("职业素养与服务礼仪", "Conduct and service etiquette"),
+    "safety": ("安全与应急", "Safety and emergencies"),
+    "management": ("管理能力", "Management"),
+}
+STAGE = {
+    "onboarding": ("入职/岗前", "Onboarding"),
+    "on-the-job": ("在岗", "On the job"),
+    "promotion": ("转岗/晋升", "Transfer and promotion"),
+    "refresher": ("复训/换证", "Refresher"),
+}
+DELIVERY = {
+    "classroom": ("课堂", "Classroom"),
+    "on-site": ("现场实操", "On site"),
+    "mentoring": ("师带徒", "Mentoring"),
+    "e-learning": ("线上", "E-learning"),
+    "drill": ("演练", "Drill"),
+    "workshop": ("研讨", "Workshop"),
+    "external-cert": ("外部取证", "External certification"),
+}
+FREQUENCY = {
+    "continuous": ("持续", "Continuous"),
+    "per-shift": ("每班", "Every shift"),
+    "daily": ("每日", "Daily"),
+    "weekly": ("每周", "Weekly"),
+    "monthly": ("每月", "Monthly"),
+    "quarterly": ("每季度", "Quarterly"),
+    "half-yearly": ("每半年", "Half-yearly"),
+    "yearly": ("每年", "Yearly"),
+    "per-event": ("每次发生时", "Each time"),
+}
+REGULATION_KIND = {
+    "law": ("法律", "Law"),
+    "administrative-regulation": ("行政法规", "Administrative regulation"),
+    "departmental-rule": ("部门规章", "Departmental rule"),
+    "judicial-interpretation": ("司法解释", "Judicial interpretation"),
+    "normative-document": ("规范性文件", "Normative document"),
+    "national-standard": ("国家标准", "National standard"),
+    "industry-standard": ("行业/团体标准", "Industry standard"),
+    "local": ("地方性法规", "Local regulation"),
+}
+KIRKPATRICK = {1: "反应", 2: "学习", 3: "行为", 4: "结果"}
+
+
+def label(table: dict[str, tuple[str, str]], value: str) -> str:
+    """The Chinese label of an enumeration value (the value itself if unknown)."""
+    return table.get(value, (value, value))[0]

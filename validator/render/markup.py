@@ -1,0 +1,145 @@
+"""Markdown building blocks for the handbook pages: inert text, links between pages, badges.
+
+Every text taken from the policies goes through :func:`esc`, which turns each character that HTML
+or Markdown could act on into a character reference. ``<script>``, ``onerror=``,
+``[x](javascript:...)`` or ``{: onclick=... }`` in a duty's text therefore render as the literal
+characters and can never become markup, a link or an attribute.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from validator.model import Entity, Handbook
+
+_ENTITIES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "(": "&#40;",
+    ")": "&#41;",
+    "*": "&#42;",
+    "_": "&#95;",
+    "`": "&#96;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "|": "&#124;",
+    "#": "&#35;",
+    "\\": "&#92;",
+    "!": "&#33;",
+    "~": "&#126;",
+    "=": "&#61;",
+    ":": "&#58;",
+    "^": "&#94;",
+}
+_TABLE = str.maketrans(_ENTITIES)
+
+
+def esc(text: object) -> str:
+    """Text from the data, inert in Markdown and HTML, on one line."""
+    return " ".join(str(text).split()).translate(_TABLE)
+
+
+def anchor(kind: str, entity_id: str) -> str:
+    """The HTML id of an entity on the page that lists it.
+
+    Ids are unique within their kind and each page lists one kind, so the id itself will do;
+    dots become hyphens because some tools mistake them for class selectors.
+    """
+    del kind  # part of the signature so callers say what they link to
+    return entity_id.replace(".", "-")
+
+
+def page_of(handbook: Handbook, kind: str, entity_id: str) -> tuple[str, str]:
+    """(page path, fragment) where an entity is shown."""
+    if kind == "role":
+        return f"roles/{entity_id}.md", ""
+    if kind == "module":
+        return f"training/{entity_id}.md", ""
+    if kind == "duty":
+        duty = handbook.get("duty", entity_id)
+        role = duty.parent if duty is not None else ""
+        return f"roles/{role}.md", anchor("duty", entity_id)
+    if kind == "standard":
+        standard = handbook.get("standard", entity_id)
+        area = standard.parent if standard is not None else ""
+        return f"standards/{area}.md", anchor("standard", entity_id)
+    if kind == "area":
+        return f"standards/{entity_id}.md", ""
+    if kind == "tier":
+        return "organisation.md", anchor("tier", entity_id)
+    if kind == "regulation":
+        return "regulations.md", anchor("regulation", entity_id)
+    if kind == "certificate":
+        return "certificates.md", anchor("certificate", entity_id)
+    if kind == "source":
+        return "sources.md", anchor("source", entity_id)
+    if kind == "service-level":
+        return "standards/index.md", anchor("level", entity_id)
+    return "index.md", ""
+
+
+def href(here: str, target: str, fragment: str = "") -> str:
+    """A relative link from page ``here`` to page ``target`` (both relative to the docs root)."""
+    path = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    return f"{path}#{fragment}" if fragment else path
+
+
+def link(handbook: Handbook, here: str, kind: str, entity_id: str, label: str | None = None) -> str:
+    """A Markdown link to an entity's page, labelled with its Chinese name (or ``label``)."""
+    target = handbook.get(kind, entity_id)
+    text = label if label is not None else (target.display("zh") if target else entity_id)
+    page, fragment = page_of(handbook, kind, entity_id)
+    return f"[{esc(text)}]({href(here, page, fragment)})"
+
+
+def module_code(module_id: str) -> str:
+    """How a module id is shown to people: ``m-cs-03`` → ``M-CS-03``."""
+    return module_id.upper()
+
+
+def module_link(handbook: Handbook, here: str, module_id: str) -> str:
+    """A link to a module labelled with its code and title."""
+    module = handbook.get("module", module_id)
+    title = module.display("zh") if module else ""
+    return link(handbook, here, "module", module_id, f"{module_code(module_id)} {title}".strip())
+
+
+def bilingual(entity: Entity, key: str) -> str:
+    """Chinese text with the English beside it in a muted span (when there is English)."""
+    zh, en = entity.text(key, "zh"), (entity.data.get(key) or {}).get("en")
+    return text_pair(zh, en)
+
+
+def text_pair(zh: str, en: str | None) -> str:
+    """Escaped Chinese, with the escaped English beside it."""
+    if en:
+        return f'{esc(zh)} <span class="hb-en" lang="en">{esc(en)}</span>'
+    return esc(zh)
+
+
+STATUS_LABELS = {
+    "to-verify": ("待核实", "to be verified"),
+    "suggested": ("建议", "suggested"),
+    "secondary": ("二手资料", "secondary source"),
+    "sourced": ("有出处", "sourced"),
+}
+
+
+def status_badge(status: object) -> str:
+    """A visible mark for facts that are not yet verified (to-verify) or are proposals."""
+    if status not in ("to-verify", "suggested"):
+        return ""
+    zh, en = STATUS_LABELS[str(status)]
+    return f' <span class="hb-status hb-{status}" title="{en}">{zh}</span>'
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table; cells must already be escaped or built from links."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell or "—" for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

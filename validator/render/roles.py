@@ -1,0 +1,209 @@
+"""One page per role: the 岗位说明书 (job description), and the list of roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from validator.model import Entity, Handbook
+from validator.render.markup import (
+    anchor,
+    bilingual,
+    esc,
+    link,
+    module_link,
+    status_badge,
+    table,
+)
+from validator.training import role_paths
+
+
+def role_page(handbook: Handbook, role: Entity) -> str:
+    """Tier, manager, reports, summary, duties with standards and training, certificates, path."""
+    here = f"roles/{role.id}.md"
+    manager = role.data.get("reports_to")
+    reports = handbook.direct_reports.get(role.id, [])
+    specialties = {s["id"]: s for s in role.data.get("specialties") or []}
+    facts = [
+        ["岗位编号", f"`{esc(role.id)}`"],
+        ["所属层级", link(handbook, here, "tier", role.data["tier"])],
+        ["直接上级", link(handbook, here, "role", manager) if manager else "—（最高岗位）"],
+        ["直接下级", "、".join(link(handbook, here, "role", r.id) for r in reports) or "—"],
+    ]
+    if specialties:
+        names = "、".join(esc(s["name"]["zh"]) for s in specialties.values())
+        facts.append(["专业方向", names])
+    lines = [
+        f"# {esc(role.display('zh'))}",
+        "",
+        f'<p class="hb-en" lang="en">{esc(role.display("en"))}</p>',
+        "",
+        table(["项目", "内容"], facts),
+        "## 岗位概述",
+        "",
+        bilingual(role, "summary"),
+        "",
+        "## 岗位职责",
+        "",
+    ]
+    for number, duty in enumerate(handbook.duties_of.get(role.id, []), start=1):
+        lines += _duty(handbook, here, duty, number, specialties)
+    lines += _certificates(handbook, here, role, specialties)
+    lines += _training(handbook, here, role, specialties)
+    lines += [
+        "## 签字确认",
+        "",
+        '<div class="hb-signature" markdown>',
+        "",
+        "本人已阅读并理解以上岗位职责。",
+        "",
+        "员工签字：________________　　日期：____________",
+        "",
+        "直接上级签字：________________　　日期：____________",
+        "",
+        "</div>",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _duty(
+    handbook: Handbook, here: str, duty: Entity, number: int, specialties: dict[str, dict[str, Any]]
+) -> list[str]:
+    text = bilingual(duty, "text")
+    specialty = duty.data.get("specialty")
+    tag = ""
+    if specialty and specialty in specialties:
+        name = specialties[specialty]["name"]
+        tag = f' <span class="hb-tag">{esc(name["zh"])}</span>'
+    lines = [
+        f'<div class="hb-duty" id="{anchor("duty", duty.id)}" markdown>',
+        "",
+        f"**{number}.** {text}{tag}{status_badge(duty.data.get('status'))}",
+        "",
+    ]
+    details: list[str] = []
+    standards = handbook.standards_measuring.get(duty.id, [])
+    if standards:
+        details.append(
+            "衡量标准：" + "、".join(link(handbook, here, "standard", s.id) for s in standards)
+        )
+    modules = handbook.modules_covering.get(duty.id, [])
+    details.append(
+        "培训模块：" + ("、".join(module_link(handbook, here, m.id) for m in modules) or "—")
+    )
+    cites = duty.data.get("cites") or []
+    if cites:
+        details.append("依据：" + "、".join(_citation(handbook, here, c) for c in cites))
+    details.append(f"编号：`{esc(duty.id)}`")
+    lines += [f"- {detail}" for detail in details]
+    lines += ["", "</div>", ""]
+    return lines
+
+
+def _citation(handbook: Handbook, here: str, citation: dict[str, Any]) -> str:
+    regulation_id = str(citation["regulation"])
+    articles = citation.get("articles") or []
+    label = link(handbook, here, "regulation", regulation_id)
+    if articles:
+        label += " 第" + "、".join(esc(a) for a in articles) + "条"
+    return label + status_badge(citation.get("status"))
+
+
+def _certificates(
+    handbook: Handbook, here: str, role: Entity, specialties: dict[str, dict[str, Any]]
+) -> list[str]:
+    needs = role.data.get("certificates") or []
+    lines = ["## 持证要求", ""]
+    if not needs:
+        return [*lines, "本岗位没有国家规定必须持有的证书。", ""]
+    rows = []
+    for need in needs:
+        certificate = handbook.get("certificate", need["certificate"])
+        when = esc(need["condition"]["zh"]) if need.get("condition") else "全部人员"
+        specialty = need.get("specialty")
+        if specialty in specialties:
+            when = f"{esc(specialties[specialty]['name']['zh'])}：{when}"
+        validity = "—"
+        if certificate is not None and certificate.data.get("validity_months"):
+            validity = f"{certificate.data['validity_months']} 个月"
+        modules = handbook.modules_preparing.get(need["certificate"], [])
+        rows.append(
+            [
+                link(handbook, here, "certificate", need["certificate"])
+                + status_badge(need.get("status")),
+                when,
+                validity,
+                "、".join(module_link(handbook, here, m.id) for m in modules) or "—",
+            ]
+        )
+    return [*lines, table(["证书", "适用", "有效期", "取证/复审培训"], rows)]
+
+
+def _training(
+    handbook: Handbook, here: str, role: Entity, specialties: dict[str, dict[str, Any]]
+) -> list[str]:
+    lines = [
+        "## 培训路径",
+        "",
+        "按先修顺序排列。首年学时是新员工第一年完成全部模块的学时；年度复训学时按复训间隔折算。",
+        "",
+    ]
+    for path in role_paths(handbook, role):
+        if path.specialty:
+            name = specialties.get(path.specialty, {}).get("name", {})
+            lines += [f"### {esc(name.get('zh', path.specialty))}", ""]
+        rows = []
+        for step, module in enumerate(path.modules, start=1):
+            refresh = module.data.get("refresh")
+            again = (
+                f"每 {refresh['every_months']} 个月 {refresh['hours']:g} 学时"
+                if refresh
+                else "一次性"
+            )
+            rows.append(
+                [
+                    str(step),
+                    module_link(handbook, here, module.id),
+                    f"{module.data['hours']:g}",
+                    again,
+                ]
+            )
+        lines.append(table(["顺序", "培训模块", "学时", "复训"], rows))
+        lines += [
+            f"首年合计 **{path.first_year_hours:g}** 学时，"
+            f"之后每年复训约 **{path.yearly_hours:.0f}** 学时。",
+            "",
+        ]
+    return lines
+
+
+def roles_index(handbook: Handbook) -> str:
+    """Every role by tier, with its manager and number of duties."""
+    here = "roles/index.md"
+    lines = [
+        "# 岗位说明书",
+        "",
+        "每个岗位一页：职责、衡量标准、持证要求和培训路径，可直接打印。",
+        "",
+    ]
+    for tier in sorted(handbook.all("tier"), key=lambda t: -int(t.data["rank"])):
+        rows = []
+        for role in handbook.all("role"):
+            if role.data["tier"] != tier.id:
+                continue
+            manager = role.data.get("reports_to")
+            rows.append(
+                [
+                    link(handbook, here, "role", role.id),
+                    esc(role.display("en")),
+                    link(handbook, here, "role", manager) if manager else "—",
+                    str(len(handbook.duties_of.get(role.id, []))),
+                ]
+            )
+        if rows:
+            lines += [
+                f"## {esc(tier.display('zh'))}",
+                "",
+                table(["岗位", "英文名称", "直接上级", "职责数"], rows),
+            ]
+    return "\n".join(lines)

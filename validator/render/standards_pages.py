@@ -1,0 +1,91 @@
+"""Service standards: an index with the service levels, and one page per area."""
+
+from __future__ import annotations
+
+from validator.model import Entity, Handbook
+from validator.render.labels import FREQUENCY, label
+from validator.render.markup import anchor, bilingual, esc, link, status_badge, table
+
+
+def standards_index(handbook: Handbook) -> str:
+    """The service levels and every area with its number of standards."""
+    here = "standards/index.md"
+    lines = [
+        "# 服务标准",
+        "",
+        "每项标准写明衡量什么、单位、各服务等级的目标、检查频次、负责岗位和它衡量的职责。"
+        "服务等级参照中国物业管理协会《普通住宅小区物业管理服务等级标准（试行）》，一级最高。",
+        "",
+        "## 服务等级",
+        "",
+    ]
+    for level in handbook.all("service-level"):
+        lines.append(
+            f'- <span id="{anchor("level", level.id)}"></span>**{esc(level.display("zh"))}** '
+            f'<span class="hb-en" lang="en">{esc(level.display("en"))}</span>'
+        )
+    lines += ["", "## 领域", ""]
+    rows = []
+    for area in handbook.all("area"):
+        count = sum(1 for s in handbook.all("standard") if s.parent == area.id)
+        rows.append([link(handbook, here, "area", area.id), esc(area.display("en")), str(count)])
+    lines.append(table(["领域", "English", "标准数"], rows))
+    return "\n".join(lines)
+
+
+def area_page(handbook: Handbook, area: Entity) -> str:
+    """Every standard of one area with its targets per service level."""
+    here = f"standards/{area.id}.md"
+    levels = list(handbook.all("service-level"))
+    lines = [
+        f"# {esc(area.display('zh'))}",
+        "",
+        f'<p class="hb-en" lang="en">{esc(area.display("en"))}</p>',
+        "",
+    ]
+    for standard in handbook.all("standard"):
+        if standard.parent != area.id:
+            continue
+        data = standard.data
+        lines += [
+            f"## {esc(standard.display('zh'))}{status_badge(data.get('status'))} "
+            f"{{#{anchor('standard', standard.id)}}}",
+            "",
+            f'<p class="hb-en" lang="en">{esc(standard.display("en"))}</p>',
+            "",
+            f"**衡量方法：** {bilingual(standard, 'metric')}",
+            "",
+        ]
+        rows = []
+        for level in levels:
+            target = data["targets"].get(level.id)
+            if target is None:
+                rows.append([esc(level.display("zh")), "—（未规定）"])
+                continue
+            text = esc(target["text"]["zh"]) + status_badge(target.get("status"))
+            rows.append([esc(level.display("zh")), text])
+        for level_id in data["targets"]:
+            if handbook.get("service-level", level_id) is None:
+                rows.append([esc(level_id), esc(data["targets"][level_id]["text"]["zh"])])
+        lines.append(table(["服务等级", "目标"], rows))
+        unit = data.get("unit")
+        facts = [
+            f"单位：{esc(unit['zh'])}" if unit else "",
+            f"检查频次：{label(FREQUENCY, data['frequency'])}",
+            f"负责岗位：{link(handbook, here, 'role', data['responsible'])}",
+            "衡量职责：" + "、".join(link(handbook, here, "duty", d) for d in data["measures"]),
+        ]
+        cites = data.get("cites") or []
+        if cites:
+            facts.append(
+                "依据："
+                + "、".join(link(handbook, here, "regulation", c["regulation"]) for c in cites)
+            )
+        sources = data.get("sources") or []
+        if sources:
+            facts.append(
+                "出处：" + "、".join(link(handbook, here, "source", s, s) for s in sources)
+            )
+        lines += [f"- {fact}" for fact in facts if fact]
+        lines.append("")
+    return "\n".join(lines)

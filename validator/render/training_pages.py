@@ -1,0 +1,143 @@
+"""The training catalogue and one page per module."""
+
+from __future__ import annotations
+
+from validator.model import Entity, Handbook
+from validator.render.labels import CATEGORY, DELIVERY, KIRKPATRICK, STAGE, label
+from validator.render.markup import (
+    bilingual,
+    esc,
+    link,
+    module_code,
+    module_link,
+    status_badge,
+    table,
+)
+
+
+def _roles_served(handbook: Handbook, module: Entity) -> list[str]:
+    roles: dict[str, None] = {}
+    for duty_id in module.data.get("covers") or []:
+        duty = handbook.get("duty", duty_id)
+        if duty is not None and duty.parent:
+            roles[duty.parent] = None
+    for certificate_id in module.data.get("certificates") or []:
+        for role in handbook.roles_requiring.get(certificate_id, []):
+            roles[role.id] = None
+    return list(roles)
+
+
+def module_page(handbook: Handbook, module: Entity) -> str:
+    """What a module covers, whom it serves, how it is delivered, assessed and refreshed."""
+    here = f"training/{module.id}.md"
+    data = module.data
+    refresh = data.get("refresh")
+    assessment = data["assessment"]
+    levels = "、".join(f"{n} {KIRKPATRICK[n]}" for n in assessment.get("levels") or [])
+    facts = [
+        ["模块编号", f"`{module_code(module.id)}`"],
+        ["类别", label(CATEGORY, data["category"])],
+        ["培训阶段", "、".join(label(STAGE, s) for s in data["stages"])],
+        ["学时", f"{data['hours']:g}"],
+        ["培训方式", "、".join(label(DELIVERY, d) for d in data["delivery"])],
+        [
+            "考核方式",
+            bilingual_text(assessment["method"]) + (f"（柯氏评估：{levels}）" if levels else ""),
+        ],
+        [
+            "复训",
+            f"每 {refresh['every_months']} 个月，{refresh['hours']:g} 学时"
+            if refresh
+            else "一次性培训",
+        ],
+        [
+            "先修模块",
+            "、".join(module_link(handbook, here, p) for p in data.get("prerequisites") or [])
+            or "—",
+        ],
+        [
+            "服务岗位",
+            "、".join(link(handbook, here, "role", r) for r in _roles_served(handbook, module))
+            or "—",
+        ],
+    ]
+    lines = [
+        f"# {esc(module_code(module.id))} {esc(module.display('zh'))}"
+        f"{status_badge(data.get('status'))}",
+        "",
+        f'<p class="hb-en" lang="en">{esc(module.display("en"))}</p>',
+        "",
+    ]
+    if data.get("summary"):
+        lines += [bilingual(module, "summary"), ""]
+    lines += [table(["项目", "内容"], facts)]
+    covers = data.get("covers") or []
+    lines += ["## 覆盖的职责", ""]
+    if covers:
+        rows = []
+        for duty_id in covers:
+            duty = handbook.get("duty", duty_id)
+            role = duty.parent if duty else ""
+            rows.append(
+                [link(handbook, here, "duty", duty_id), link(handbook, here, "role", role or "")]
+            )
+        lines.append(table(["职责", "岗位"], rows))
+    else:
+        lines += ["本模块不直接覆盖职责，用于取得或复审证书。", ""]
+    certificates = data.get("certificates") or []
+    if certificates:
+        lines += ["## 对应证书", ""]
+        lines += [f"- {link(handbook, here, 'certificate', c)}" for c in certificates]
+        lines.append("")
+    regulations = data.get("regulations") or []
+    if regulations:
+        lines += ["## 讲授的法规", ""]
+        lines += [f"- {link(handbook, here, 'regulation', r)}" for r in regulations]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def bilingual_text(value: dict[str, str]) -> str:
+    """A ``{zh, en}`` value shown as escaped Chinese with the English beside it."""
+    if value.get("en"):
+        return f'{esc(value["zh"])} <span class="hb-en" lang="en">{esc(value["en"])}</span>'
+    return esc(value["zh"])
+
+
+def training_index(handbook: Handbook) -> str:
+    """The catalogue: every module by category, with hours, delivery and refresher."""
+    here = "training/index.md"
+    lines = [
+        "# 培训体系",
+        "",
+        "培训把每个岗位的职责和员工的实际需要结合起来：理论与实践并重，通用能力与专业技能兼顾。"
+        "培训分为入职/岗前、在岗、转岗/晋升和复训/换证四个阶段；每个模块写明学时、培训方式、"
+        "考核方式和复训周期，考核按柯氏四级评估（反应、学习、行为、结果）设计。",
+        "",
+    ]
+    minimums = (handbook.settings.get("training") or {}).get("min_hours_per_year") or {}
+    if minimums:
+        rows = [
+            [link(handbook, here, "tier", tier_id), f"{hours:g}"]
+            for tier_id, hours in minimums.items()
+        ]
+        lines += ["## 年度学时要求", "", table(["层级", "每人每年最少学时"], rows)]
+    for category, (zh, en) in CATEGORY.items():
+        modules = [m for m in handbook.all("module") if m.data["category"] == category]
+        if not modules:
+            continue
+        rows = []
+        for module in sorted(modules, key=lambda m: m.id):
+            refresh = module.data.get("refresh")
+            rows.append(
+                [
+                    module_link(handbook, here, module.id),
+                    f"{module.data['hours']:g}",
+                    "、".join(label(DELIVERY, d) for d in module.data["delivery"]),
+                    f"{refresh['every_months']} 个月" if refresh else "—",
+                    str(len(module.data.get("covers") or [])),
+                ]
+            )
+        lines += [f"## {zh}", "", f'<p class="hb-en" lang="en">{en}</p>', ""]
+        lines.append(table(["模块", "学时", "方式", "复训间隔", "覆盖职责数"], rows))
+    return "\n".join(lines)
