@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -118,3 +121,55 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str,
 def repo_copy(tmp_path: Path) -> Path:
     """A scratch copy of the shipped policies and schemas."""
     return copy_repo_tree(tmp_path / "repo")
+
+
+def build_site(source: Path, destination: Path) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of the handbook whose mkdocs.yml is in ``source``."""
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(source / "mkdocs.yml"),
+            "--site-dir",
+            str(destination),
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+
+
+def copy_project(destination: Path) -> Path:
+    """A copy of everything a site build reads: mkdocs.yml, docs/, policies/, schemas/."""
+    copy_repo_tree(destination)
+    shutil.copytree(REPO / "docs", destination / "docs")
+    shutil.copy(REPO / "mkdocs.yml", destination / "mkdocs.yml")
+    return destination
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped handbook built once for the session."""
+    destination = tmp_path_factory.mktemp("site")
+    completed = build_site(REPO, destination)
+    assert completed.returncode == 0, completed.stderr
+    return destination
+
+
+@pytest.fixture(scope="session")
+def poisoned_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The handbook with an injection payload in every text field, built once for the session."""
+    from tests.payloads import poison_policies
+
+    project = copy_project(tmp_path_factory.mktemp("poisoned"))
+    poison_policies(project / "policies")
+    destination = project / "site"
+    completed = build_site(project, destination)
+    assert completed.returncode == 0, completed.stderr
+    return destination
