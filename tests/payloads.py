@@ -36,6 +36,8 @@ def poison_policies(policies: Path) -> int:
     count = 0
     for file in sorted(policies.rglob("*.yaml")):
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
-        file.write_text(yaml.safe_dump(_poison(data), allow_unicode=True, sort_keys=False), encoding="utf-8")
+        file.write_text(
+            yaml.safe_dump(_poison(data), allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         count += 1
     return count
