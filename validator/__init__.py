@@ -8,6 +8,8 @@ The public API:
 * :data:`RULES` holds every check by id, with its documentation.
 """
 
+__version__ = "0.1.0"
+
 from validator.engine import Result, run
 from validator.errors import ToolError
 from validator.findings import Finding, Location, Severity, Text
@@ -23,5 +25,6 @@ __all__ = [
     "Severity",
     "Text",
     "ToolError",
+    "__version__",
     "run",
 ]

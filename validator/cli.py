@@ -7,17 +7,26 @@ import difflib
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+import yaml
+
+from validator.diff import compare
+from validator.diff import render_markdown as diff_markdown
+from validator.diff import render_text as diff_text
+from validator.diff import to_json as diff_json
 from validator.engine import run
 from validator.errors import ToolError
 from validator.explain import explain, render_text, to_json
 from validator.exports import EXPORTERS
 from validator.findings import Text
 from validator.reporters import REPORTERS, ReportContext
+from validator.revision import checkout
 from validator.rules import RULES
 
 EXIT_CLEAN = 0
@@ -63,7 +72,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate policies/ against the schemas and the consistency rules.",
     )
     check.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
-    check.add_argument("--format", choices=sorted(REPORTERS), default="text")
+    check.add_argument(
+        "--format",
+        choices=sorted(REPORTERS),
+        help="output format (default: github under GitHub Actions, else text)",
+    )
     check.add_argument(
         "--lang", choices=("zh", "en"), help="message language (default: from the locale)"
     )
@@ -73,6 +86,22 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--show-waived", action="store_true", help="also list findings that a waiver accepts"
     )
+    check.add_argument(
+        "--baseline",
+        metavar="REF|FILE",
+        help="fail only on findings that are new compared with a git revision, or with a "
+        "saved `handbook check --format json` report",
+    )
+    diff = commands.add_parser(
+        "diff",
+        help="what a change does to the handbook",
+        description="Compare the policies at a git revision with the working tree, by meaning.",
+    )
+    diff.add_argument("--base", required=True, metavar="REF", help="git revision to compare with")
+    diff.add_argument("--root", type=Path, default=Path("."))
+    diff.add_argument("--format", choices=("markdown", "json", "text"), default="markdown")
+    diff.add_argument("--lang", choices=("zh", "en"))
+    diff.add_argument("--today", type=_date)
     rules = commands.add_parser(
         "rules", help="list every rule", description="List every rule with its severity."
     )
@@ -124,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args, lang, out)
         if args.command == "export":
             return _export(args, lang, out, err)
+        if args.command == "diff":
+            return _diff(args, lang, out)
     except ToolError as error:
         err.write(f"handbook: {error.text.get(lang)}\n")
         return EXIT_TOOL
@@ -133,15 +164,75 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check(args: argparse.Namespace, lang: str, out: TextIO) -> int:
     root: Path = args.root
     result = run(root, today=args.today)
-    color = out.isatty() and "NO_COLOR" not in os.environ
+    if args.baseline:
+        known = _baseline(root, args.baseline, args.today)
+        result.findings = [
+            replace(f, in_baseline=True) if f.fingerprint in known else f for f in result.findings
+        ]
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    color = fmt == "text" and out.isatty() and "NO_COLOR" not in os.environ
     context = ReportContext(
         lang=lang,
         color=color,
         files_checked=result.files.checked,
         show_waived=args.show_waived,
+        site_url=site_url(root),
+        baseline=bool(args.baseline),
     )
-    REPORTERS[args.format](result.findings, out, context)
+    REPORTERS[fmt](result.findings, out, context)
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
+
+
+def _baseline(root: Path, reference: str, today: date | None) -> set[str]:
+    """Fingerprints of the findings that already exist in the baseline."""
+    saved = Path(reference)
+    if saved.is_file():
+        try:
+            document = json.loads(saved.read_text(encoding="utf-8"))
+            return {str(f["fingerprint"]) for f in document["findings"]}
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ToolError(
+                f"基线文件 {reference} 不是 handbook check --format json 的输出：{error}",
+                f"The baseline file {reference} is not `handbook check --format json` output: "
+                f"{error}",
+            ) from error
+    with tempfile.TemporaryDirectory(prefix="handbook-baseline-") as scratch:
+        base = checkout(root, reference, Path(scratch))
+        return {f.fingerprint for f in run(base, today=today).findings}
+
+
+def site_url(root: Path) -> str | None:
+    """The handbook site's address from ``mkdocs.yml`` (``site_url``), if it sets one."""
+    config = root / "mkdocs.yml"
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    value = data.get("site_url") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.startswith(("http://", "https://")) else None
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, where tags such as !ENV may appear, without running any of them."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _diff(args: argparse.Namespace, lang: str, out: TextIO) -> int:
+    root: Path = args.root
+    with tempfile.TemporaryDirectory(prefix="handbook-base-") as scratch:
+        base = checkout(root, args.base, Path(scratch))
+        before = run(base, today=args.today)
+    after = run(root, today=args.today)
+    impact = compare(args.base, before, after)
+    if args.format == "json":
+        out.write(json.dumps(diff_json(impact), ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "text":
+        out.write(diff_text(impact, lang))
+    else:
+        out.write(diff_markdown(impact, lang))
+    return EXIT_CLEAN
 
 
 def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:

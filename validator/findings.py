@@ -7,6 +7,8 @@ immutable and sort by file, line and column, so output is stable from run to run
 from __future__ import annotations
 
 import enum
+import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -72,6 +74,8 @@ class Finding:
     """The id the finding is about (a duty, role, module...), for waivers and ``explain``."""
     waived_by: str | None = field(default=None, compare=False)
     """Set when a waiver accepts this finding: the waiver's location, for the record."""
+    in_baseline: bool = field(default=False, compare=False)
+    """Set when the finding was already there in the baseline (known debt)."""
 
     @property
     def suppressed(self) -> bool:
@@ -80,8 +84,20 @@ class Finding:
 
     @property
     def fails(self) -> bool:
-        """True for an error that no waiver accepts."""
-        return self.severity is Severity.ERROR and not self.suppressed
+        """True for an error that no waiver accepts and that is not known debt."""
+        return self.severity is Severity.ERROR and not self.suppressed and not self.in_baseline
+
+    @property
+    def fingerprint(self) -> str:
+        """An identity that survives edits elsewhere in the file (lines and list positions move).
+
+        Made of the rule, the file, the id the finding is about (or its pointer without list
+        positions) and the English message without digits.
+        """
+        where = self.subject or _INDEX.sub("", self.location.pointer)
+        message = _DIGITS.sub("#", self.message.en)
+        key = "\x1f".join((self.rule, self.location.path, where, message))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,10 @@ class Ref:
 
     def __truediv__(self, key: str | int) -> Ref:
         return Ref(self.path, f"{self.pointer}/{escape_pointer_token(key)}")
+
+
+_INDEX = re.compile(r"/\d+(?=/|$)")
+_DIGITS = re.compile(r"\d+")
 
 
 def escape_pointer_token(key: str | int) -> str:

@@ -7,10 +7,20 @@ A reporter is a function ``(findings, out, context) -> None``; adding a format i
 from __future__ import annotations
 
 from validator.reporters.base import ReportContext, Reporter
+from validator.reporters.github import report_github
+from validator.reporters.json_report import report_json
+from validator.reporters.junit import report_junit
+from validator.reporters.markdown_report import report_markdown
+from validator.reporters.sarif import report_sarif
 from validator.reporters.text import report_text
 
 REPORTERS: dict[str, Reporter] = {
     "text": report_text,
+    "json": report_json,
+    "markdown": report_markdown,
+    "sarif": report_sarif,
+    "junit": report_junit,
+    "github": report_github,
 }
 
 __all__ = ["REPORTERS", "ReportContext", "Reporter"]

@@ -18,34 +18,40 @@ class ReportContext:
     files_checked: int = 0
     show_waived: bool = False
     """List waived findings too (they are always counted in the summary)."""
+    site_url: str | None = None
+    """Where the handbook site is served; rule help links point at its rules page."""
+    baseline: bool = False
+    """Whether findings were compared with a baseline (SARIF then states new or unchanged)."""
 
 
 Reporter = Callable[[Sequence[Finding], TextIO, ReportContext], None]
 
 
 def summary(findings: Sequence[Finding], context: ReportContext) -> Text:
-    """One line: how many errors and warnings, how many waived, in how many files."""
-    active = [f for f in findings if not f.suppressed]
-    errors = sum(1 for f in active if f.severity is Severity.ERROR)
-    warnings = sum(1 for f in active if f.severity is Severity.WARNING)
-    waived = len(findings) - len(active)
-    files = len({f.location.path for f in active})
+    """One line: errors and warnings, then how many are waived or already in the baseline."""
+    shown = [f for f in findings if not f.suppressed and not f.in_baseline]
+    errors = sum(1 for f in shown if f.severity is Severity.ERROR)
+    warnings = sum(1 for f in shown if f.severity is Severity.WARNING)
+    waived = sum(1 for f in findings if f.suppressed)
+    known = sum(1 for f in findings if f.in_baseline and not f.suppressed)
+    files = len({f.location.path for f in shown})
     checked = context.files_checked
-    if not active:
-        tail_zh = f"，{waived} 个问题已豁免" if waived else ""
-        tail_en = f"; {waived} waived" if waived else ""
+    notes = ((waived, "个已豁免", "waived"), (known, "个基线中已有", "in the baseline"))
+    extra_zh = "、".join(f"{count} {zh}" for count, zh, _ in notes if count)
+    extra_en = ", ".join(f"{count} {en}" for count, _, en in notes if count)
+    if not shown:
         return Text(
-            f"检查通过：{checked} 个文件，没有发现问题{tail_zh}。",
-            f"All clear: {checked} files checked, no problems found{tail_en}.",
+            f"检查通过：{checked} 个文件，没有发现{'新' if known else ''}问题"
+            f"{'（' + extra_zh + '）' if extra_zh else ''}。",
+            f"All clear: {checked} files checked, no {'new ' if known else ''}problems found"
+            f"{'; ' + extra_en if extra_en else ''}.",
         )
-    waived_zh = f"（另有 {waived} 个已豁免）" if waived else ""
-    waived_en = f" ({waived} more waived)" if waived else ""
     plural_e = "" if errors == 1 else "s"
     plural_w = "" if warnings == 1 else "s"
     plural_f = "" if files == 1 else "s"
     return Text(
-        f"发现 {errors} 个错误、{warnings} 个警告，涉及 {files} 个文件{waived_zh}；"
-        f"共检查 {checked} 个文件。",
+        f"发现 {errors} 个错误、{warnings} 个警告，涉及 {files} 个文件"
+        f"{'（另有 ' + extra_zh + '）' if extra_zh else ''}；共检查 {checked} 个文件。",
         f"{errors} error{plural_e}, {warnings} warning{plural_w} in {files} file{plural_f}"
-        f"{waived_en}; {checked} files checked.",
+        f"{' (' + extra_en + ')' if extra_en else ''}; {checked} files checked.",
     )

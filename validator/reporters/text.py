@@ -12,8 +12,20 @@ _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m"}
 _DIM = "\033[2m"
 _RESET = "\033[0m"
 _LABELS = {
-    "zh": {"fix": "修改建议", "related": "相关位置", "waived": "已豁免", "waiver": "豁免条目"},
-    "en": {"fix": "fix", "related": "see also", "waived": "waived", "waiver": "waiver"},
+    "zh": {
+        "fix": "修改建议",
+        "related": "相关位置",
+        "waived": "已豁免",
+        "waiver": "豁免条目",
+        "baseline": "基线中已有",
+    },
+    "en": {
+        "fix": "fix",
+        "related": "see also",
+        "waived": "waived",
+        "waiver": "waiver",
+        "baseline": "in baseline",
+    },
 }
 
 
@@ -28,6 +40,8 @@ def report_text(findings: Sequence[Finding], out: TextIO, context: ReportContext
             color = _DIM if finding.suppressed else _COLORS[finding.severity]
             severity = f"{color}{severity}{_RESET}"
         waived = f" ({labels['waived']})" if finding.suppressed else ""
+        if finding.in_baseline:
+            waived += f" ({labels['baseline']})"
         out.write(
             f"{finding.location}: {severity}{waived} [{finding.rule}] "
             f"{finding.message.get(context.lang)}\n"

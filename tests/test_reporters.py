@@ -1,0 +1,189 @@
+"""Every output format over one list of findings, checked exactly, SARIF against its schema."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from xml.etree import ElementTree
+
+import jsonschema
+import pytest
+
+from tests.conftest import TODAY, case_root
+from validator.engine import run
+from validator.findings import Finding
+from validator.reporters import REPORTERS, ReportContext
+from validator.rules import RULES
+
+Cli = Callable[..., tuple[int, str, str]]
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+WORKER = "policies/roles/worker.yaml"
+
+
+@pytest.fixture
+def cross_file(tmp_path: Path) -> list[Finding]:
+    """One cross-file finding (a misspelt manager) and one waived warning."""
+    root = case_root(tmp_path / "no-such-case", tmp_path / "root")
+    worker = root / WORKER
+    worker.write_text(
+        worker.read_text(encoding="utf-8").replace("reports_to: lead", "reports_to: leed")
+    )
+    (root / "policies/waivers.yaml").write_text(
+        "waivers:\n"
+        "  - rule: duty-has-standard\n"
+        "    target: w.log\n"
+        "    reason: {zh: 记录无法量化, en: Logs cannot be measured}\n"
+        "    approved_by: lead\n"
+        "    expires: 2027-01-01\n"
+        "review: {last_reviewed: 2026-11-01, every_months: 12}\n",
+        encoding="utf-8",
+    )
+    text = worker.read_text(encoding="utf-8").replace(
+        "review:", "  - id: w.log\n    text: {zh: 记录。, en: Keeps the log.}\nreview:"
+    )
+    worker.write_text(text, encoding="utf-8")
+    module = root / "policies/training/m-work.yaml"
+    module.write_text(
+        module.read_text(encoding="utf-8").replace("covers: [w.task]", "covers: [w.task, w.log]")
+    )
+    findings = run(root, today=TODAY).findings
+    assert [(f.rule, f.suppressed) for f in findings] == [
+        ("ref-resolves", False),
+        ("duty-has-standard", True),
+    ]
+    return findings
+
+
+def render(name: str, findings: list[Finding], **options: object) -> str:
+    out = io.StringIO()
+    context = ReportContext(lang="en", files_checked=10, **options)  # type: ignore[arg-type]
+    REPORTERS[name](findings, out, context)
+    return out.getvalue()
+
+
+def test_text(cross_file: list[Finding]) -> None:
+    assert render("text", cross_file) == (
+        f"{WORKER}:4:1: error [ref-resolves] There is no role 'leed'.\n"
+        "    fix: Did you mean 'lead'?\n"
+        "    see also: policies/roles/lead.yaml:1:1\n"
+        "1 error, 0 warnings in 1 file (1 waived); 10 files checked.\n"
+    )
+
+
+def test_github_annotates_both_ends(cross_file: list[Finding]) -> None:
+    assert render("github", cross_file) == (
+        f"::error file={WORKER},line=4,col=1,title=[ref-resolves]::"
+        "There is no role 'leed'.%0ADid you mean 'lead'?\n"
+        "::error file=policies/roles/lead.yaml,line=1,col=1,title=[ref-resolves] other end::"
+        f"There is no role 'leed'. ({WORKER}:4:1)\n"
+        "1 error, 0 warnings in 1 file (1 waived); 10 files checked.\n"
+    )
+
+
+def test_json(cross_file: list[Finding]) -> None:
+    document = json.loads(render("json", cross_file))
+    assert document["summary"] == {
+        "files_checked": 10,
+        "errors": 1,
+        "warnings": 0,
+        "waived": 1,
+        "failing": 1,
+    }
+    first, waived = document["findings"]
+    assert first == {
+        "rule": "ref-resolves",
+        "severity": "error",
+        "message": "There is no role 'leed'.",
+        "messages": {"zh": "岗位 “leed” 不存在。", "en": "There is no role 'leed'."},
+        "hint": "Did you mean 'lead'?",
+        "file": WORKER,
+        "line": 4,
+        "column": 1,
+        "pointer": "/reports_to",
+        "related": [{"file": "policies/roles/lead.yaml", "line": 1, "column": 1, "pointer": "/id"}],
+        "subject": "worker",
+        "suppressed": False,
+        "waived_by": None,
+        "baseline": False,
+        "fingerprint": cross_file[0].fingerprint,
+    }
+    assert waived["suppressed"] is True
+    assert waived["waived_by"] == "policies/waivers.yaml:2:5"
+
+
+def test_markdown(cross_file: list[Finding]) -> None:
+    assert render("markdown", cross_file) == (
+        "### Handbook check\n\n"
+        "1 error, 0 warnings in 1 file (1 waived); 10 files checked.\n\n"
+        "| Level | Location | Rule | Problem | Fix |\n|---|---|---|---|---|\n"
+        f"| ❌ error | `{WORKER}:4:1`<br>↔ `policies/roles/lead.yaml:1:1` | `ref-resolves` | "
+        "There is no role 'leed'. | Did you mean 'lead'? |\n"
+    )
+
+
+def test_sarif_validates_against_the_official_schema(cross_file: list[Finding]) -> None:
+    log = json.loads(render("sarif", cross_file, site_url="http://handbook.intranet/"))
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(log)
+    (sarif_run,) = log["runs"]
+    rules = sarif_run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == list(RULES)
+    for rule in rules:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert rule["help"]["text"]
+        assert rule["helpUri"] == f"http://handbook.intranet/rules/#{rule['id']}"
+    first, waived = sarif_run["results"]
+    assert first["ruleId"] == "ref-resolves" and first["level"] == "error"
+    assert rules[first["ruleIndex"]]["id"] == "ref-resolves"
+    assert first["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": WORKER, "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 4, "startColumn": 1},
+    }
+    related = first["relatedLocations"][0]["physicalLocation"]
+    assert related["artifactLocation"]["uri"] == "policies/roles/lead.yaml"
+    assert "suppressions" not in first
+    assert waived["suppressions"][0]["kind"] == "external"
+
+
+def test_sarif_baseline_state(cross_file: list[Finding]) -> None:
+    log = json.loads(render("sarif", cross_file, baseline=True))
+    assert [r["baselineState"] for r in log["runs"][0]["results"]] == ["new", "new"]
+
+
+def test_junit_has_a_case_per_rule_and_fails_with_file_and_line(cross_file: list[Finding]) -> None:
+    root = ElementTree.fromstring(render("junit", cross_file).split("\n", 1)[1])
+    suite = root.find("testsuite")
+    assert suite is not None
+    cases = suite.findall("testcase")
+    assert [case.get("name") for case in cases] == list(RULES)
+    assert suite.get("failures") == "1"
+    failed = [case for case in cases if case.find("failure") is not None]
+    assert [case.get("name") for case in failed] == ["ref-resolves"]
+    failure = failed[0].find("failure")
+    assert failure is not None
+    assert failure.get("message") == f"{WORKER}:4:1: There is no role 'leed'."
+    waived = next(case for case in cases if case.get("name") == "duty-has-standard")
+    assert "(waived)" in (waived.findtext("system-out") or "")
+
+
+def test_github_format_is_chosen_under_github_actions(
+    run_cli: Cli, monkeypatch: pytest.MonkeyPatch, repo_copy: Path
+) -> None:
+    (repo_copy / "policies/training/m-cs-05.yaml").unlink()
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, _ = run_cli("check", "--root", str(repo_copy), "--lang", "en")
+    assert code == 1
+    assert out.startswith("::error file=policies/roles/cs-specialist.yaml,line=")
+    code, out, _ = run_cli("check", "--root", str(repo_copy), "--lang", "en", "--format", "text")
+    assert out.startswith("policies/roles/cs-specialist.yaml:")
+
+
+def test_shipped_sarif_has_help_links_from_mkdocs_yml(run_cli: Cli) -> None:
+    from tests.conftest import REPO
+
+    code, out, _ = run_cli("check", "--root", str(REPO), "--format", "sarif")
+    assert code == 0
+    driver = json.loads(out)["runs"][0]["tool"]["driver"]
+    assert driver["rules"][0]["helpUri"].startswith("http://handbook.intranet/rules/#")

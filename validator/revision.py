@@ -1,0 +1,69 @@
+"""The policy tree at a git revision, for ``handbook diff`` and ``check --baseline``.
+
+``git archive`` writes ``policies/`` and ``schemas/`` of the revision as a tar stream, which is
+unpacked by hand: only regular files, only inside the destination. A base revision is as
+untrusted as the pull request, so no link or ``..`` in it may write elsewhere.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from pathlib import Path, PurePosixPath
+
+from validator.errors import ToolError
+
+_FOLDERS = ("policies", "schemas")
+
+
+def checkout(root: Path, ref: str, destination: Path) -> Path:
+    """Write ``policies/`` and ``schemas/`` as they are at ``ref`` under ``destination``."""
+    if ref.startswith("-"):
+        raise ToolError(f"不是有效的 git 版本：{ref}", f"Not a git revision: {ref}")
+    present = [folder for folder in _FOLDERS if _exists(root, ref, folder)]
+    if "policies" not in present:
+        raise ToolError(
+            f"在 git 版本 {ref} 中找不到 policies/（或者这不是 git 仓库）。",
+            f"No policies/ at the git revision {ref} (or this is not a git repository).",
+        )
+    archive = _git(root, "archive", "--format=tar", ref, "--", *present)
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
+        for member in tar.getmembers():
+            path = PurePosixPath(member.name)
+            if not member.isfile() or path.is_absolute() or ".." in path.parts:
+                continue
+            data = tar.extractfile(member)
+            if data is None:
+                continue
+            target = destination.joinpath(*path.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data.read())
+    (destination / "policies").mkdir(parents=True, exist_ok=True)
+    if "schemas" not in present:
+        raise ToolError(
+            f"在 git 版本 {ref} 中找不到 schemas/。",
+            f"No schemas/ at the git revision {ref}.",
+        )
+    return destination
+
+
+def _exists(root: Path, ref: str, folder: str) -> bool:
+    try:
+        _git(root, "cat-file", "-e", f"{ref}:{folder}")
+    except ToolError:
+        return False
+    return True
+
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, check=False, timeout=120
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ToolError(f"无法运行 git：{error}", f"Cannot run git: {error}") from error
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", errors="replace").strip()
+        raise ToolError(f"git 出错：{message}", f"git failed: {message}")
+    return completed.stdout
