@@ -228,9 +228,9 @@ def test_bom_and_crlf_are_accepted() -> None:
         ("", [(1, 1, "yaml-empty")]),
         ("# only a comment\n\n", [(1, 1, "yaml-empty")]),
         ("a: 1\n---\nb: 2\n", [(2, 1, "yaml-multi-document")]),
-        ("a: 'unclosed\nb: 2\n", [(3, 1, "yaml-syntax")]),
-        ("a: [1, 2\nb: 2\n", [(2, 2, "yaml-syntax")]),
-        ("a: {x: 1\n", [(2, 1, "yaml-syntax")]),
+        ("a: 'unclosed\nb: 2\n", [(1, 4, "yaml-syntax")]),
+        ("a: [1, 2\nb: 2\n", [(1, 4, "yaml-syntax")]),
+        ("a: {x: 1\n", [(1, 4, "yaml-syntax")]),
         ("a:\n\tb: 1\n", [(2, 1, "yaml-syntax")]),
         ("a: 1\n b: 2\n", [(2, 3, "yaml-syntax")]),
         ("text: Cleaned: weekly\n", [(1, 14, "yaml-syntax")]),
@@ -252,3 +252,8 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
     result = load_file(tmp_path / "missing.yaml", "policies/missing.yaml")
     assert [f.rule for f in result.findings] == ["file-unreadable"]
+
+
+def test_end_of_file_errors_point_at_the_last_line() -> None:
+    assert rules_of("id: m-cs-01\nt") == [(2, 2, "yaml-syntax")]
+    assert rules_of("a: [1, 2\n") == [(1, 4, "yaml-syntax")]

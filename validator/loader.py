@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -115,7 +116,11 @@ def _finding(
 def load_file(file: Path, display_path: str, limits: Limits = LIMITS) -> LoadResult:
     """Read and parse one policy file; every problem is returned as a finding."""
     try:
-        size = file.stat().st_size
+        status = file.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # Opening a FIFO blocks until someone writes to it; never open anything but a file.
+            return LoadResult(None, [_not_a_file(display_path)])
+        size = status.st_size
         if size > limits.max_bytes:
             return LoadResult(None, [_too_large(display_path, size, limits)])
         with file.open("rb") as stream:
@@ -140,6 +145,20 @@ def load_file(file: Path, display_path: str, limits: Limits = LIMITS) -> LoadRes
             ],
         )
     return load_bytes(raw, display_path, limits)
+
+
+def _not_a_file(path: str) -> Finding:
+    return _finding(
+        "file-unreadable",
+        path,
+        1,
+        1,
+        Text(
+            "这不是普通文件（可能是管道、套接字或设备），校验器不会读取它。",
+            "This is not a regular file (a pipe, socket or device); it is not read.",
+        ),
+        Text("删除它，换成普通的 YAML 文件。", "Remove it and use a plain YAML file."),
+    )
 
 
 def _too_large(path: str, size: int, limits: Limits) -> Finding:
@@ -171,6 +190,10 @@ def load_bytes(raw: bytes, path: str, limits: Limits = LIMITS) -> LoadResult:
 
 def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
     """Parse the text of one policy file; ``path`` is only used in locations."""
+    deep = _absurd_nesting(text)
+    if deep is not None:
+        line, column = _position(text, deep)
+        return LoadResult(None, [_too_deep(path, line, column, limits)])
     # A document without "&" cannot define an anchor, so it cannot contain an alias either;
     # only such rare files pay for the event scan that locates anchors precisely.
     if "&" in text:
@@ -208,6 +231,43 @@ def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
     builder = _Builder(path, limits)
     data = builder.build(node)
     return LoadResult(Document(path, data, builder.marks), builder.findings)
+
+
+# Parsers recurse per nesting level; some libyaml builds crash (not raise) tens of thousands of
+# levels down. Refuse absurd nesting before parsing; the precise bound is checked while building.
+_PARSER_GUARD = 256
+_BRACKET = re.compile(r"[\[\]{}]")
+_DEEP_LINE = re.compile(r"^(?: {512,}|(?:-[ \t]+){128,})\S", re.MULTILINE)
+
+
+def _absurd_nesting(text: str) -> int | None:
+    """Offset where nesting goes beyond any parser's comfort, or ``None``."""
+    if text.count("[") + text.count("{") > _PARSER_GUARD:
+        depth = 0
+        for bracket in _BRACKET.finditer(text):
+            if bracket.group() in "[{":
+                depth += 1
+                if depth > _PARSER_GUARD:
+                    return bracket.start()
+            else:
+                depth = max(0, depth - 1)
+    deep = _DEEP_LINE.search(text)
+    return None if deep is None else deep.start()
+
+
+def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
+    """Keep a position inside the file: at end of input the parser points past the last line."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if text.endswith(("\n", "\r")) and len(lines) > 1:
+        lines.pop()
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, column
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 class _Builder:
@@ -421,6 +481,14 @@ def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
     problem = str(getattr(error, "problem", None) or getattr(error, "reason", None) or error)
     context = getattr(error, "context", None)
     mark = getattr(error, "problem_mark", None)
+    if "maximum nesting depth" in problem and mark is not None:
+        return _too_deep(path, mark.line + 1, mark.column + 1, LIMITS)
+    opened = getattr(error, "context_mark", None)
+    noticed = ""
+    if opened is not None and context in _OPENERS and mark is not None:
+        # An unclosed quote or bracket is noticed far below; the editor needs where it opens.
+        noticed = f" (line {mark.line + 1})"
+        mark = opened
     if mark is not None:
         line, column = mark.line + 1, mark.column + 1
     elif isinstance(getattr(error, "position", None), int):
@@ -430,6 +498,7 @@ def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     else:
         line, column = 1, 1
+    line, column = _clamp(text, line, column)
     if "expected a single document" in str(context) or "another document" in problem:
         return _finding(
             "yaml-multi-document",
@@ -445,7 +514,7 @@ def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
                 "Keep one document per file: remove the '---' or move the rest to a new file.",
             ),
         )
-    english = problem if not context else f"{context}: {problem}"
+    english = (problem if not context else f"{context}: {problem}") + noticed
     zh, hint_zh, hint_en = _explain_syntax(problem, str(context))
     return _finding(
         "yaml-syntax",
@@ -456,6 +525,14 @@ def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
         Text(hint_zh, hint_en),
     )
 
+
+_OPENERS = frozenset(
+    {
+        "while scanning a quoted scalar",
+        "while parsing a flow sequence",
+        "while parsing a flow mapping",
+    }
+)
 
 _SYNTAX_EXPLANATIONS: tuple[tuple[str, str, str, str], ...] = (
     (
@@ -540,12 +617,42 @@ def _decode(raw: bytes, path: str) -> str | Finding:
             ),
         )
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         zh, en = _guess_encoding(raw)
         return _encoding_finding(path, line, zh, en, column)
+    separator = _ODD_BREAK.search(text)
+    if separator is not None:
+        return _odd_break_finding(path, text, separator.start())
+    return text
+
+
+# YAML counts these as line breaks but editors do not, so every later line number would be off.
+_ODD_BREAK = re.compile("[\u2028\u2029\x85]")
+
+
+def _odd_break_finding(path: str, text: str, offset: int) -> Finding:
+    line, column = _position(text, offset)
+    code = f"U+{ord(text[offset]):04X}"
+    return _finding(
+        "yaml-encoding",
+        path,
+        line,
+        column,
+        Text(
+            f"这里有一个不常见的换行字符 {code}（常见于从网页复制的文字）；"
+            "YAML 把它当作换行，编辑器不会，行号会对不上。",
+            f"There is an unusual line-break character {code} here (often pasted from web "
+            "pages); YAML treats it as a line break and editors do not, so line numbers "
+            "would disagree.",
+        ),
+        Text(
+            "删除这个字符，需要换行时直接按回车。",
+            "Delete the character; press Enter where a line break is wanted.",
+        ),
+    )
 
 
 def _looks_utf16(raw: bytes) -> bool:

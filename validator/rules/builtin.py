@@ -27,11 +27,12 @@ builtin(
     文件必须可读，且不能是指向仓库外的链接。
     A policy file must be readable and inside the repository.
 
-    无法读取的文件（权限问题）和指向仓库外部的符号链接都会被拒绝：链接可能让 CI 读取机器上的
-    任意文件。
+    无法读取的文件（权限问题）、不是普通文件的东西（管道、套接字、设备：读取管道会一直等待）和
+    指向仓库外部的符号链接都会被拒绝：链接可能让 CI 读取机器上的任意文件。
 
-    Unreadable files and symbolic links to places outside the repository are refused: a link
-    could make CI read any file on the machine. **Fix:** commit the real file.
+    Unreadable files, things that are not regular files (a pipe would block the check forever)
+    and symbolic links to places outside the repository are refused: a link could make CI read
+    any file on the machine. **Fix:** commit the real file.
     """,
 )
 builtin(
@@ -43,10 +44,14 @@ builtin(
 
     中文 Windows 上的编辑器常把文件存成 GBK；那样的文件在别人的电脑和网站上会变成乱码。
     校验器会说出文件看起来像哪种编码。带 BOM 的 UTF-8 和 Windows 换行（CRLF）都可以接受。
+    从网页复制来的特殊换行字符（U+2028、U+2029、U+0085）也在这里报告：YAML 把它们当作换行，
+    编辑器不会，行号就对不上了。
 
     Editors on Chinese Windows often save GBK, which turns into garbage elsewhere. The message
-    names the encoding the file looks like. A UTF-8 BOM and CRLF line endings are fine.
-    **Fix:** save the file again as UTF-8.
+    names the encoding the file looks like. A UTF-8 BOM and CRLF line endings are fine. Unusual
+    line breaks pasted from web pages (U+2028, U+2029, U+0085) are reported here too: YAML counts
+    them as line breaks and editors do not, so line numbers would disagree.
+    **Fix:** save the file again as UTF-8; delete the unusual line break.
     """,
 )
 builtin(
@@ -153,9 +158,11 @@ builtin(
     Nesting is bounded.
 
     政策文件只需要几层缩进；超过上限（32 层）的文件会被拒绝，以保证检查在有限时间内完成。
+    括号嵌套超过 256 层的文件在解析之前就被拒绝，因为有的 YAML 解析器会在极深的嵌套上崩溃。
 
     Policy files need a few levels; deeper files (over 32 levels) are refused so a check always
-    ends in bounded time. **Fix:** look for stray indentation or brackets.
+    ends in bounded time. Bracket nesting beyond 256 levels is refused before parsing, since some
+    YAML parsers crash on extreme nesting. **Fix:** look for stray indentation or brackets.
     """,
 )
 builtin(
