@@ -37,3 +37,58 @@ def test_schema_messages_say_what_and_how(tmp_path: Path) -> None:
     assert by_line[14].hint is not None and "to-verify" in by_line[14].hint.en
     assert "2026-13-01" in by_line[20].message.zh
     assert by_line[21].hint is not None and "whole number" in by_line[21].hint.en
+
+
+def _documents_of_every_fixture(tmp_path: Path) -> list[tuple[str, object]]:
+    from tests.conftest import case_root
+    from validator.policies import discover
+
+    roots = [REPO]
+    for index, case in enumerate(sorted(p for p in CASES.glob("*/*") if p.is_dir())):
+        roots.append(case_root(case, tmp_path / f"case{index}"))
+    documents = []
+    for root in roots:
+        files = discover(root)
+        documents += [(files.kinds[path].name, doc.data) for path, doc in files.documents.items()]
+    return documents
+
+
+def test_fast_and_detailed_validators_agree(tmp_path: Path) -> None:
+    from validator.schema import SchemaSet, _detailed_validators
+
+    schemas = SchemaSet(REPO / "schemas")
+    detailed = _detailed_validators(schemas.documents)
+    assert schemas._fast is not None, "jsonschema-rs is a dependency"
+    documents = _documents_of_every_fixture(tmp_path)
+    documents += [broken for kind, data in list(documents)[:80] for broken in _broken(kind, data)]
+    invalid = 0
+    for kind, data in documents:
+        verdict = detailed[kind].is_valid(data)
+        assert schemas._fast[kind].is_valid(data) == verdict, (kind, str(data)[:200])
+        invalid += not verdict
+    assert len(documents) > 800 and invalid > 200
+
+
+def _broken(kind: str, data: object) -> list[tuple[str, object]]:
+    """Copies of a document with one schema violation each: unknown key, bad date, bad enum,
+    a number as text, a missing required field."""
+    import copy
+    import json as json_module
+
+    variants: list[tuple[str, object]] = []
+    text = json_module.dumps(data, ensure_ascii=False)
+    for old, new in (
+        ('"2026-11-01"', '"2026-02-30"'),
+        ('"status": "sourced"', '"status": "no"'),
+        ('"every_months": 12', '"every_months": "12"'),
+        ('"zh": "', '"zh": 7, "x": "'),
+    ):
+        if old in text:
+            variants.append((kind, json_module.loads(text.replace(old, new, 1))))
+    extra = copy.deepcopy(data)
+    if isinstance(extra, dict):
+        extra["unexpected"] = 1
+        variants.append((kind, extra))
+        missing = {k: v for k, v in extra.items() if k not in ("id", "tiers", "regulations")}
+        variants.append((kind, missing))
+    return variants

@@ -3,6 +3,11 @@
 Schemas live in ``schemas/`` (draft 2020-12) and refer to ``common.schema.json`` by relative
 ``$ref``, which both this stage and editors (yaml-language-server) resolve from the files beside
 them. Format checking is on, so ``format: date`` is enforced.
+
+Two validators share the work. A compiled one (jsonschema-rs, when installed) gives the verdict
+for every document, hundreds of times faster; the Python ``jsonschema`` validator, which is the
+authority for what is wrong and where, runs only on the documents that fail. On a clean tree of
+2,000 files that is the difference between seconds and milliseconds.
 """
 
 from __future__ import annotations
@@ -10,23 +15,28 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from validator.errors import ToolError
 from validator.findings import Finding, Severity, Text, pointer_of
 from validator.loader import Document
 from validator.policies import KINDS
 
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
+
+try:
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - the pure-Python validator alone gives the same findings
+    jsonschema_rs = None  # type: ignore[assignment]
+
 # The $id base only joins relative $refs; nothing is ever fetched from it.
 _BASE = "https://handbook.invalid/schemas/"
 
 
 class SchemaSet:
-    """All schemas of ``schemas/``, compiled once."""
+    """All schemas of ``schemas/``, read and checked once."""
 
     def __init__(self, schemas_dir: Path) -> None:
         if not schemas_dir.is_dir():
@@ -48,42 +58,81 @@ class SchemaSet:
                     f"schema 文件 {file.name} 不是 JSON 对象。",
                     f"The schema {file.name} is not a JSON object.",
                 )
-            schema = {**schema, "$id": _BASE + file.name}
-            try:
-                jsonschema.Draft202012Validator.check_schema(schema)
-            except jsonschema.SchemaError as error:
-                raise ToolError(
-                    f"schema 文件 {file.name} 本身有错：{error.message}",
-                    f"The schema {file.name} is itself invalid: {error.message}",
-                ) from error
-            resources[file.name] = schema
-        registry: Registry[Any] = Registry().with_resources(
-            (_BASE + name, Resource.from_contents(schema)) for name, schema in resources.items()
-        )
-        self.validators: dict[str, jsonschema.Draft202012Validator] = {}
+            resources[file.name] = {**schema, "$id": _BASE + file.name}
         for kind in KINDS:
             if kind.schema not in resources:
                 raise ToolError(
                     f"缺少 schema 文件 schemas/{kind.schema}。",
                     f"The schema schemas/{kind.schema} is missing.",
                 )
-            self.validators[kind.name] = jsonschema.Draft202012Validator(
-                resources[kind.schema],
-                registry=registry,
-                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-            )
         self.documents = resources
+        self._fast = _fast_validators(resources)
+        self._detailed: dict[str, jsonschema.Draft202012Validator] | None = None
+        if self._fast is None:
+            self._detailed = _detailed_validators(resources)
 
     def check(self, document: Document, kind: str) -> Iterator[Finding]:
         """Findings for one document; each at the key (or list item) that is wrong."""
-        validator = self.validators[kind]
-        for error in validator.iter_errors(document.data):
+        if self._fast is not None and self._fast[kind].is_valid(document.data):
+            return
+        if self._detailed is None:
+            self._detailed = _detailed_validators(self.documents)
+        for error in self._detailed[kind].iter_errors(document.data):
             yield _finding(document, _most_specific(error))
+
+
+def _detailed_validators(resources: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    import jsonschema
+    from referencing import Registry, Resource
+
+    for name, schema in resources.items():
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as error:
+            raise ToolError(
+                f"schema 文件 {name} 本身有错：{error.message}",
+                f"The schema {name} is itself invalid: {error.message}",
+            ) from error
+    registry: Registry[Any] = Registry().with_resources(
+        (_BASE + name, Resource.from_contents(schema)) for name, schema in resources.items()
+    )
+    return {
+        kind.name: jsonschema.Draft202012Validator(
+            resources[kind.schema],
+            registry=registry,
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        )
+        for kind in KINDS
+    }
+
+
+def _fast_validators(resources: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    if jsonschema_rs is None:
+        return None
+    for name, schema in resources.items():
+        if not jsonschema_rs.meta.is_valid(schema):
+            # Let the Python validator explain what is wrong with the schema itself.
+            _detailed_validators({name: schema})
+    try:
+        registry = jsonschema_rs.Registry([(_BASE + n, s) for n, s in resources.items()])
+        return {
+            kind.name: jsonschema_rs.validator_for(
+                resources[kind.schema], registry=registry, validate_formats=True
+            )
+            for kind in KINDS
+        }
+    except (jsonschema_rs.ReferencingError, ValueError) as error:
+        raise ToolError(
+            f"schema 文件之间的引用无法解析：{error}",
+            f"A reference between the schemas cannot be resolved: {error}",
+        ) from error
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
     # For a oneOf/anyOf failure the sub-errors say what is really wrong (check-jsonschema's
     # "best match"); keep the outer error only when no branch is closer.
+    from jsonschema.exceptions import best_match
+
     if error.context:
         best: ValidationError | None = best_match(error.context)
         if best is not None:
