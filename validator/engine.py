@@ -8,6 +8,7 @@ that go on to render or explain it.
 from __future__ import annotations
 
 import difflib
+import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +43,18 @@ class Result:
 def run(root: Path, *, today: date | None = None, limits: Limits = LIMITS) -> Result:
     """Check the policy tree under ``root``. Problems in the data are findings; set-up problems
     (no ``policies/`` folder, a broken schema) raise :class:`ToolError`."""
+    # A run builds hundreds of thousands of small objects and no reference cycles worth
+    # collecting midway; with the cyclic collector paused a large tree checks about a third faster.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(root, today, limits)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(root: Path, today: date | None, limits: Limits) -> Result:
     policies_dir = root / "policies"
     if not policies_dir.is_dir():
         raise ToolError(

@@ -57,27 +57,47 @@ _SEQ = "tag:yaml.org,2002:seq"
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_BOOL_WORDS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+# Leading zeros are deliberately not numbers: "0755" stays text rather than becoming 755 or 493.
+_INT_PATTERN = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT_PATTERN = re.compile(
+    r"[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?|\.inf|\.Inf|\.INF)"
+)
+_NUMBER_START = frozenset("-+0123456789.")
+
+
 class _CoreSchemaLoader(_BaseLoader):  # type: ignore[misc]
-    """Resolves plain scalars by YAML 1.2's core schema instead of PyYAML's YAML 1.1 rules."""
+    """Resolves plain scalars by YAML 1.2's core schema instead of PyYAML's YAML 1.1 rules.
+
+    The parser asks for a tag once per value, so this replaces PyYAML's general resolver (a
+    dictionary of regular expressions per first character, plus path-resolver bookkeeping that
+    policy files never use) with a few direct tests.
+    """
 
     yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
 
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode:
+            return _SEQ if kind is yaml.SequenceNode else _MAP
+        if not implicit[0]:
+            return _STR
+        if value in _NULL_WORDS:
+            return _NULL
+        if value in _BOOL_WORDS:
+            return _BOOL
+        if value[0] in _NUMBER_START:
+            if _INT_PATTERN.fullmatch(value):
+                return _INT
+            if _FLOAT_PATTERN.fullmatch(value):
+                return _FLOAT
+        return _STR
 
-_CoreSchemaLoader.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_CoreSchemaLoader.add_implicit_resolver(
-    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-# Leading zeros are deliberately not numbers: "0755" stays text rather than becoming 755 or 493.
-_CoreSchemaLoader.add_implicit_resolver(
-    _INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
-)
-_CoreSchemaLoader.add_implicit_resolver(
-    _FLOAT,
-    re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?|\.inf|\.Inf|\.INF)$"),
-    list("-+0123456789."),
-)
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 @dataclass
@@ -238,6 +258,7 @@ def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
 _PARSER_GUARD = 256
 _BRACKET = re.compile(r"[\[\]{}]")
 _DEEP_LINE = re.compile(r"^(?: {512,}|(?:-[ \t]+){128,})\S", re.MULTILINE)
+_DEEP_HINTS = (" " * 512, "- " * 128, "-\t" * 128)
 
 
 def _absurd_nesting(text: str) -> int | None:
@@ -251,6 +272,8 @@ def _absurd_nesting(text: str) -> int | None:
                     return bracket.start()
             else:
                 depth = max(0, depth - 1)
+    if not any(hint in text for hint in _DEEP_HINTS):  # a substring test is far cheaper
+        return None
     deep = _DEEP_LINE.search(text)
     return None if deep is None else deep.start()
 
@@ -355,7 +378,8 @@ class _Builder:
                 )
                 continue
             first_seen[key] = position
-            child = f"{pointer}/{escape_pointer_token(key)}"
+            token = escape_pointer_token(key) if ("/" in key or "~" in key) else key
+            child = f"{pointer}/{token}"
             self.marks[child] = position
             result[key] = self._value(value_node, child, depth + 1)
         return result
@@ -623,9 +647,10 @@ def _decode(raw: bytes, path: str) -> str | Finding:
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         zh, en = _guess_encoding(raw)
         return _encoding_finding(path, line, zh, en, column)
-    separator = _ODD_BREAK.search(text)
-    if separator is not None:
-        return _odd_break_finding(path, text, separator.start())
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:
+        separator = _ODD_BREAK.search(text)
+        if separator is not None:
+            return _odd_break_finding(path, text, separator.start())
     return text
 
 

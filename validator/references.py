@@ -8,72 +8,80 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.findings import Ref
 from validator.model import Entity, Handbook
 
 
-@dataclass(frozen=True)
-class Reference:
-    """``source`` (an entity) names ``target_id`` of ``target_kind`` at ``where``."""
+class Reference(NamedTuple):
+    """``source`` (an entity) names ``target_id`` of ``target_kind`` at ``base / *path``.
+
+    A named tuple with the place kept as parts: a large handbook has hundreds of thousands of
+    references and nearly all of them resolve, so the ``Ref`` is only built when asked for.
+    """
 
     source: Entity
     field: str
     """The field holding the reference, e.g. ``covers`` or ``reports_to``."""
     target_kind: str
     target_id: str
-    where: Ref
+    base: Ref
+    path: tuple[str | int, ...]
+
+    @property
+    def where(self) -> Ref:
+        """The place of the reference in the policies."""
+        ref = self.base
+        for part in self.path:
+            ref = ref / part
+        return ref
 
 
 def _listed(source: Entity, key: str, kind: str) -> Iterator[Reference]:
-    for index, value in enumerate(source.data.get(key) or []):
-        yield Reference(source, key, kind, value, source.ref / key / index)
+    for index, value in enumerate(source.data.get(key) or ()):
+        yield Reference(source, key, kind, value, source.ref, (key, index))
 
 
 def _cited(source: Entity, key: str) -> Iterator[Reference]:
-    for index, citation in enumerate(source.data.get(key) or []):
-        where = source.ref / key / index / "regulation"
-        yield Reference(source, key, "regulation", citation["regulation"], where)
+    for index, citation in enumerate(source.data.get(key) or ()):
+        where = (key, index, "regulation")
+        yield Reference(source, key, "regulation", citation["regulation"], source.ref, where)
 
 
 def iter_references(handbook: Handbook) -> Iterator[Reference]:
     """All references in the policies, in file order within each kind."""
+    where: tuple[str | int, ...]
     for tier in handbook.all("tier"):
-        yield Reference(tier, "owner", "role", tier.data["owner"], tier.ref / "owner")
+        yield Reference(tier, "owner", "role", tier.data["owner"], tier.ref, ("owner",))
     for role in handbook.all("role"):
-        yield Reference(role, "tier", "tier", role.data["tier"], role.ref / "tier")
-        manager = role.data.get("reports_to")
+        data = role.data
+        yield Reference(role, "tier", "tier", data["tier"], role.ref, ("tier",))
+        manager = data.get("reports_to")
         if manager is not None:
-            yield Reference(role, "reports_to", "role", manager, role.ref / "reports_to")
-        for index, need in enumerate(role.data.get("certificates") or []):
-            where = role.ref / "certificates" / index
+            yield Reference(role, "reports_to", "role", manager, role.ref, ("reports_to",))
+        for index, need in enumerate(data.get("certificates") or ()):
+            where = ("certificates", index, "certificate")
             yield Reference(
-                role, "certificates", "certificate", need["certificate"], where / "certificate"
+                role, "certificates", "certificate", need["certificate"], role.ref, where
             )
             if "specialty" in need:
-                yield Reference(
-                    role, "specialty", "specialty", need["specialty"], where / "specialty"
-                )
+                where = ("certificates", index, "specialty")
+                yield Reference(role, "specialty", "specialty", need["specialty"], role.ref, where)
     for duty in handbook.all("duty"):
         if "specialty" in duty.data:
-            yield Reference(
-                duty, "specialty", "specialty", duty.data["specialty"], duty.ref / "specialty"
-            )
+            specialty = duty.data["specialty"]
+            yield Reference(duty, "specialty", "specialty", specialty, duty.ref, ("specialty",))
         yield from _cited(duty, "cites")
     for standard in handbook.all("standard"):
+        responsible = standard.data["responsible"]
         yield Reference(
-            standard,
-            "responsible",
-            "role",
-            standard.data["responsible"],
-            standard.ref / "responsible",
+            standard, "responsible", "role", responsible, standard.ref, ("responsible",)
         )
         yield from _listed(standard, "measures", "duty")
         for level in standard.data["targets"]:
-            yield Reference(
-                standard, "targets", "service-level", level, standard.ref / "targets" / level
-            )
+            where = ("targets", level)
+            yield Reference(standard, "targets", "service-level", level, standard.ref, where)
         yield from _cited(standard, "cites")
     for module in handbook.all("module"):
         yield from _listed(module, "prerequisites", "module")
@@ -87,18 +95,19 @@ def iter_references(handbook: Handbook) -> Iterator[Reference]:
             yield from _listed(entity, "sources", "source")
     for standard in handbook.all("standard"):
         for level, target in standard.data["targets"].items():
-            for index, key in enumerate(target.get("sources") or []):
-                where = standard.ref / "targets" / level / "sources" / index
-                yield Reference(standard, "sources", "source", key, where)
+            for index, key in enumerate(target.get("sources") or ()):
+                where = ("targets", level, "sources", index)
+                yield Reference(standard, "sources", "source", key, standard.ref, where)
     for index, (ref, waiver) in enumerate(handbook.waivers):
         entity = Entity("waiver", f"waiver-{index + 1}", ref, waiver)
-        yield Reference(entity, "approved_by", "role", waiver["approved_by"], ref / "approved_by")
+        approver = waiver["approved_by"]
+        yield Reference(entity, "approved_by", "role", approver, ref, ("approved_by",))
     settings = handbook.settings_entity()
     if settings is not None:
         minimums = (settings.data.get("training") or {}).get("min_hours_per_year") or {}
         for tier_id in minimums:
-            where = settings.ref / "training" / "min_hours_per_year" / tier_id
-            yield Reference(settings, "min_hours_per_year", "tier", tier_id, where)
+            where = ("training", "min_hours_per_year", tier_id)
+            yield Reference(settings, "min_hours_per_year", "tier", tier_id, settings.ref, where)
 
 
 def resolves(handbook: Handbook, reference: Reference) -> bool:

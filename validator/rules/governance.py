@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from validator.findings import Ref, Severity, Text, escape_pointer_token
+from validator.findings import Ref, Severity, Text, pointer_of
 from validator.model import Handbook
 from validator.rules.registry import Problem, rule
 
@@ -27,7 +27,7 @@ def translation_complete(handbook: Handbook) -> Iterator[Problem]:
     if "en" not in (handbook.settings.get("languages") or []):
         return
     for path, document in handbook.documents.items():
-        for pointer in _texts_without_english(document.data, ""):
+        for pointer in _texts_without_english(document.data, []):
             yield Problem(
                 Ref(path, pointer),
                 Text("这段文字缺少英文（en）。", "This text has no English (en)."),
@@ -35,17 +35,27 @@ def translation_complete(handbook: Handbook) -> Iterator[Problem]:
             )
 
 
-def _texts_without_english(value: Any, pointer: str) -> Iterator[str]:
+def _texts_without_english(value: Any, path: list[str | int]) -> Iterator[str]:
+    # The path is a shared list, joined into a pointer only for the rare text that is reported.
     if isinstance(value, dict):
-        if "zh" in value and set(value) <= {"zh", "en"}:
+        if "zh" in value and value.keys() <= _TEXT_KEYS:
             if not value.get("en"):
-                yield pointer
+                yield pointer_of(path)
             return
         for key, item in value.items():
-            yield from _texts_without_english(item, f"{pointer}/{escape_pointer_token(key)}")
+            if isinstance(item, (dict, list)):
+                path.append(key)
+                yield from _texts_without_english(item, path)
+                path.pop()
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _texts_without_english(item, f"{pointer}/{index}")
+            if isinstance(item, (dict, list)):
+                path.append(index)
+                yield from _texts_without_english(item, path)
+                path.pop()
+
+
+_TEXT_KEYS = frozenset({"zh", "en"})
 
 
 def add_months(day: date, months: int) -> date:
