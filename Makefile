@@ -6,15 +6,19 @@ BIN    := $(VENV)/bin
 # The stamp is named after pyproject.toml's hash, so editing the dependencies reinstalls.
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-# The browser tests use Debian's Chromium and need a CJK font to render Chinese.
+# The browser tests and the PDF export use Debian's Chromium and CJK fonts.
 CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+PDF_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
-.PHONY: site test lint check install clean system-packages
+.PHONY: site test lint check install clean system-packages bench
 
 # The plugin validates the policies inside the build and stops it, listing file:line, on errors.
-site: $(STAMP)
+# Then the printable job descriptions and the workbook the pages link to go into site/downloads.
+site: $(STAMP) system-packages
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/handbook export pdf -o site/downloads
+	$(BIN)/handbook export xlsx -o site/downloads/training.xlsx
 
 test: $(STAMP) system-packages lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest
@@ -23,6 +27,7 @@ system-packages:
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
 	[ -e $(CJK_FONT) ] || missing="$$missing fonts-noto-cjk"; \
+	[ -e $(PDF_FONT) ] || missing="$$missing fonts-wqy-zenhei"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing$$missing"; \
@@ -40,6 +45,11 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(BIN)/handbook check
 
+# Not part of `make test`: measures the validator and the site build against their baselines.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'check-jsonschema>=0.29,<1'
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
 install: $(STAMP)
 
 $(BIN)/python:
@@ -54,9 +64,9 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[export,test]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
 clean:
-	rm -rf $(VENV) site test-output
+	rm -rf $(VENV) site test-output .bench

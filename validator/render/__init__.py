@@ -15,13 +15,14 @@ from typing import Any
 from validator.model import Handbook
 from validator.render.coverage_page import coverage_page
 from validator.render.home import home, organisation
+from validator.render.markup import LIST_LIMIT
 from validator.render.registries import certificates_page, regulations_page, sources_page
 from validator.render.roles import role_page, roles_index
 from validator.render.standards_pages import area_page, standards_index
 from validator.render.training_pages import module_page, training_index
 from validator.render.validator_pages import rules_page, waivers_page
 
-NAV_ENTITY_LIMIT = 60
+NAV_ENTITY_LIMIT = LIST_LIMIT
 """Role pages are listed in the navigation only up to this many: Material repeats the navigation
 on every page, so a long list would make each page, and the build, grow with the handbook."""
 

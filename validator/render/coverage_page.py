@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from validator.model import Handbook
-from validator.render.markup import esc, href, link, module_code, table
+from validator.render.markup import LIST_LIMIT, esc, href, link, module_code, table
 
 
 def coverage_page(handbook: Handbook) -> str:
@@ -26,7 +26,16 @@ def coverage_page(handbook: Handbook) -> str:
         share = f"{100 * done / len(own):.0f}%" if own else "—"
         rows.append([link(handbook, here, "role", role.id), str(len(own)), str(done), share])
     lines += ["## 各岗位覆盖率", "", table(["岗位", "职责数", "已覆盖", "覆盖率"], rows)]
-    for role in handbook.all("role"):
+    roles = list(handbook.all("role"))
+    if len(roles) > LIST_LIMIT:
+        # Thousands of matrices would make one enormous page: draw only the roles with gaps.
+        roles = [
+            r
+            for r in roles
+            if any(d.id not in handbook.modules_covering for d in handbook.duties_of.get(r.id, []))
+        ]
+        lines += ["岗位很多，下面只列出覆盖不完整的岗位的矩阵；每个岗位的培训见其岗位说明书。", ""]
+    for role in roles:
         own = handbook.duties_of.get(role.id, [])
         columns: dict[str, None] = {}
         for duty in own:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from validator.model import Entity, Handbook
-from validator.render.markup import anchor, bilingual, esc, href, link
+from validator.render.markup import LIST_LIMIT, anchor, bilingual, esc, href, link
 
 
 def home(handbook: Handbook) -> str:
@@ -39,12 +39,16 @@ def home(handbook: Handbook) -> str:
         f"[组织架构]({href(here, 'organisation.md')})。",
         "",
     ]
-    for tier in sorted(handbook.all("tier"), key=lambda t: int(t.data["rank"])):
-        lines += [f"### {esc(tier.display('zh'))}", ""]
-        for role in _roles_of(handbook, tier.id):
-            english = f'<span class="hb-en" lang="en">{esc(role.display("en"))}</span>'
-            lines.append(f"- {link(handbook, here, 'role', role.id)} {english}")
-        lines.append("")
+    if sum(1 for _ in handbook.all("role")) > LIST_LIMIT:
+        # A national group has thousands of roles: the list lives on its own page.
+        lines += [f"全部岗位见[岗位说明书]({href(here, 'roles/index.md')})。", ""]
+    else:
+        for tier in sorted(handbook.all("tier"), key=lambda t: int(t.data["rank"])):
+            lines += [f"### {esc(tier.display('zh'))}", ""]
+            for role in _roles_of(handbook, tier.id):
+                english = f'<span class="hb-en" lang="en">{esc(role.display("en"))}</span>'
+                lines.append(f"- {link(handbook, here, 'role', role.id)} {english}")
+            lines.append("")
     lines += [
         "## 其他内容",
         "",
@@ -54,6 +58,10 @@ def home(handbook: Handbook) -> str:
         f"[持证要求]({href(here, 'certificates.md')})",
         f"- [职责与培训覆盖矩阵]({href(here, 'coverage.md')})",
         f"- [简介]({href(here, 'introduction.md')})与[编辑指南]({href(here, 'editor-guide.md')})",
+        "",
+    ]
+    lines += [
+        '<p class="hb-download"><a href="downloads/handbook.pdf">下载整本手册（PDF）</a></p>',
         "",
     ]
     version = settings.get("version")

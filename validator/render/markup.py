@@ -38,6 +38,10 @@ _ENTITIES = {
 }
 _TABLE = str.maketrans(_ENTITIES)
 
+LIST_LIMIT = 60
+"""Beyond this many roles, pages that would list or draw every role link to an index instead,
+so no page (and no build) grows with the square of the handbook."""
+
 
 def esc(text: object) -> str:
     """Text from the data, inert in Markdown and HTML, on one line."""

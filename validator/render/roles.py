@@ -37,6 +37,10 @@ def role_page(handbook: Handbook, role: Entity) -> str:
         "",
         f'<p class="hb-en" lang="en">{esc(role.display("en"))}</p>',
         "",
+        # Written by `handbook export pdf` beside the site (see `make site`).
+        f'<p class="hb-download"><a href="../../downloads/roles/{esc(role.id)}.pdf">'
+        "下载打印版岗位说明书（PDF，含签字栏）</a></p>",
+        "",
         table(["项目", "内容"], facts),
         "## 岗位概述",
         "",

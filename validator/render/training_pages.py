@@ -114,6 +114,9 @@ def training_index(handbook: Handbook) -> str:
         "培训分为入职/岗前、在岗、转岗/晋升和复训/换证四个阶段；每个模块写明学时、培训方式、"
         "考核方式和复训周期，考核按柯氏四级评估（反应、学习、行为、结果）设计。",
         "",
+        '<p class="hb-download"><a href="../downloads/training.xlsx">'
+        "下载培训矩阵与年度培训计划（Excel 工作簿）</a></p>",
+        "",
     ]
     minimums = (handbook.settings.get("training") or {}).get("min_hours_per_year") or {}
     if minimums:
