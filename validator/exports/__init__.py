@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import TextIO
 
 from validator.exports.json_export import export_json
+from validator.exports.pdf import export_pdf
+from validator.exports.workbook import export_xlsx
 from validator.model import Handbook
 
 Exporter = Callable[[Handbook, str, TextIO], None]
@@ -13,6 +15,8 @@ Exporter = Callable[[Handbook, str, TextIO], None]
 
 EXPORTERS: dict[str, Exporter] = {
     "json": export_json,
+    "pdf": export_pdf,
+    "xlsx": export_xlsx,
 }
 
 __all__ = ["EXPORTERS", "Exporter"]

@@ -1,0 +1,121 @@
+"""`handbook export xlsx` and `handbook export pdf`, read back and checked against the data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.conftest import REPO
+from validator.engine import run
+from validator.render.markup import module_code
+from validator.training import role_paths
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(scope="module")
+def handbook():  # type: ignore[no-untyped-def]
+    result = run(REPO)
+    assert result.handbook is not None
+    return result.handbook
+
+
+@pytest.fixture(scope="module")
+def workbook_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from validator.cli import main
+
+    target = tmp_path_factory.mktemp("xlsx") / "training.xlsx"
+    assert main(["export", "xlsx", "-o", str(target), "--root", str(REPO)]) == 0
+    return target
+
+
+@pytest.fixture(scope="module")
+def pdf_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from validator.cli import main
+
+    folder = tmp_path_factory.mktemp("pdf")
+    assert main(["export", "pdf", "-o", str(folder), "--root", str(REPO)]) == 0
+    return folder
+
+
+def test_workbook_sheets_are_frozen_and_filtered(workbook_path: Path) -> None:
+    book = load_workbook(workbook_path)
+    assert book.sheetnames == ["培训矩阵", "职责覆盖", "年度培训计划", "证书登记"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes in ("A2", "B2")
+        assert sheet.auto_filter.ref
+        assert all(sheet.column_dimensions[c].width >= 6 for c in "AB")
+
+
+def test_matrix_matches_the_training_paths(workbook_path: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    sheet = load_workbook(workbook_path)["培训矩阵"]
+    header = [cell.value for cell in sheet[1]]
+    modules = sorted(handbook.all("module"), key=lambda m: m.id)
+    assert header[1:-1] == [f"{module_code(m.id)} {m.display('zh')}" for m in modules]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    expected = []
+    for role in handbook.all("role"):
+        for path in role_paths(handbook, role):
+            taken = {m.id for m in path.modules}
+            expected.append([float(m.data["hours"]) if m.id in taken else None for m in modules])
+    assert [list(row[1:-1]) for row in rows] == expected
+    for row in rows:
+        assert row[-1] == sum(value for value in row[1:-1] if value is not None)
+    security = [row for row in rows if str(row[0]).startswith("秩序维护员")]
+    assert len(security) == 4  # one row per specialty (post)
+
+
+def test_every_duty_is_in_the_coverage_sheet(workbook_path: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    rows = list(load_workbook(workbook_path)["职责覆盖"].iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == [duty.id for duty in handbook.all("duty")]
+    for row in rows:
+        expected = "、".join(module_code(m.id) for m in handbook.modules_covering[row[0]])
+        assert row[3] == expected and row[3]
+
+
+def test_plan_and_certificate_register(workbook_path: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    book = load_workbook(workbook_path)
+    plan = list(book["年度培训计划"].iter_rows(min_row=2, values_only=True))
+    assert all(row[5] in {f"{m} 月" for m in range(1, 13)} for row in plan)
+    register = list(book["证书登记"].iter_rows(min_row=2, values_only=True))
+    needed = sum(len(role.data.get("certificates") or []) for role in handbook.all("role"))
+    assert len(register) == needed
+    assert ("秩序维护员（保安）", "保安员证") in {(row[0], row[1]) for row in register}
+
+
+def test_a_pdf_per_role_with_its_name(pdf_folder: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    version = handbook.settings["version"]
+    for role in handbook.all("role"):
+        reader = PdfReader(pdf_folder / "roles" / f"{role.id}.pdf")
+        assert 1 <= len(reader.pages) <= 8, role.id
+        text = "".join(page.extract_text() or "" for page in reader.pages)
+        assert role.display("zh") in text, role.id
+        # Searchable and copyable: no look-alike Kangxi radicals in the text layer.
+        assert not any(0x2F00 <= ord(char) <= 0x2FDF for char in text), role.id
+        assert "签字" in text and f"版本 {version}" in text
+        assert "下载打印版" not in text
+
+
+def test_the_whole_handbook_pdf(pdf_folder: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    reader = PdfReader(pdf_folder / "handbook.pdf")
+    roles = sum(1 for _ in handbook.all("role"))
+    assert len(reader.pages) > roles
+    text = "".join(page.extract_text() or "" for page in reader.pages[:3])
+    assert "物业管理人员岗位职责与培训手册" in text
+
+
+def test_site_pages_link_the_downloads(built_site: Path) -> None:
+    role = (built_site / "roles/cs-specialist/index.html").read_text(encoding="utf-8")
+    assert 'href="../../downloads/roles/cs-specialist.pdf"' in role
+    training = (built_site / "training/index.html").read_text(encoding="utf-8")
+    assert 'href="../downloads/training.xlsx"' in training
+
+
+def test_binary_exports_need_a_file(run_cli: Cli) -> None:
+    code, _, err = run_cli("export", "xlsx", "-o", "-", "--root", str(REPO), "--lang", "en")
+    assert code == 2
+    assert "give a file name with -o" in err

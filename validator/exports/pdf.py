@@ -1,0 +1,145 @@
+"""`handbook export pdf -o DIR`: printable job descriptions and the whole handbook, on A4.
+
+A new hire signs a printed 岗位说明书. Each role's PDF is made from the same Markdown as its web
+page (so the two can never disagree), turned into HTML by Python-Markdown, sanitised, and printed
+by headless Chromium (Debian's ``chromium``, driven by Playwright) with the handbook's version,
+the date and page numbers in the footer. The text is set in WenQuanYi Zen Hei: with Noto Sans CJK,
+Chromium's text layer maps some characters to look-alike Kangxi radicals (户 becomes ⼾), which
+breaks searching and copying the PDF. ``DIR/roles/<id>.pdf`` per role, ``DIR/handbook.pdf`` for
+everything.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+import markdown as markdown_lib  # type: ignore[import-untyped]
+import nh3
+
+from validator.errors import ToolError
+from validator.model import Handbook
+from validator.render import render
+
+CHROMIUM = Path(os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium"))
+_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Links lead nowhere on paper: they are kept as text, without an address.
+_ATTRIBUTES = {"*": {"class", "id", "lang"}, "td": {"colspan", "rowspan"}, "th": {"colspan"}}
+_CSS = """
+@page { size: A4; margin: 18mm 16mm 20mm 16mm; }
+body { font-family: "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
+       font-size: 10.5pt; line-height: 1.55; color: #111; }
+h1 { font-size: 18pt; margin: 0 0 2mm; }
+h2 { font-size: 13pt; margin: 6mm 0 2mm; border-bottom: 1px solid #999; break-after: avoid; }
+h3 { font-size: 11.5pt; margin: 4mm 0 1mm; break-after: avoid; }
+.hb-en { color: #555; font-size: 9pt; }
+p.hb-en { margin-top: -1mm; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0; break-inside: auto; }
+th, td { border: 1px solid #bbb; padding: 1mm 2mm; text-align: left; vertical-align: top; }
+th { background: #eef2f8; }
+tr { break-inside: avoid; }
+code { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 9pt; }
+.hb-duty { border-left: 1mm solid #3f51b5; padding-left: 3mm; margin: 3mm 0; break-inside: avoid; }
+.hb-duty ul { margin: 1mm 0; font-size: 9.5pt; }
+.hb-status { border: 1px solid #e0b000; background: #fff3cd; font-size: 8pt; padding: 0 1mm; }
+.hb-tag, .hb-tier { background: #eee; font-size: 8pt; padding: 0 1mm; }
+.hb-signature { margin-top: 10mm; break-inside: avoid; }
+.hb-download { display: none; }
+.hb-part { break-before: page; }
+"""
+
+
+def _body(page: str) -> str:
+    if page.startswith("---\n"):
+        page = page.split("\n---\n", 1)[1]
+    converted = markdown_lib.markdown(page, extensions=["tables", "attr_list", "md_in_html"])
+    cleaned: Any = nh3.clean(converted, attributes=_ATTRIBUTES, link_rel=None)
+    return str(cleaned)
+
+
+def _document(title: str, body: str) -> str:
+    return (
+        '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+def _footer(handbook: Handbook, today: date) -> str:
+    title = (handbook.settings.get("title") or {}).get("zh", "员工手册")
+    version = handbook.settings.get("version", "")
+    text = html.escape(f"{title} · 版本 {version} · 生成于 {today.isoformat()}")
+    return (
+        '<div style="font-size:7.5pt;width:100%;padding:0 16mm;color:#555;'
+        "font-family:'WenQuanYi Zen Hei','Noto Sans CJK SC',sans-serif;"
+        'display:flex;justify-content:space-between">'
+        f'<span>{text}</span><span>第 <span class="pageNumber"></span> / '
+        '<span class="totalPages"></span> 页</span></div>'
+    )
+
+
+def export_pdf(handbook: Handbook, output: str, stdout: TextIO) -> None:
+    """Write one PDF per role under ``output/roles/`` and ``output/handbook.pdf``."""
+    if output == "-":
+        raise ToolError(
+            "PDF 需要写入目录，请用 -o 指定目录。",
+            "PDFs go to a folder: give one with -o.",
+        )
+    if not CHROMIUM.exists():
+        raise ToolError(
+            f"找不到 Chromium（{CHROMIUM}）：请安装 chromium 和 fonts-noto-cjk 软件包"
+            "（make 会自动安装）。",
+            f"Chromium is missing ({CHROMIUM}): install the chromium and fonts-noto-cjk packages "
+            "(make installs them).",
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        raise ToolError(
+            "PDF 导出需要 playwright：pip install '.[export]'。",
+            "The PDF export needs playwright: pip install '.[export]'.",
+        ) from error
+    folder = Path(output)
+    (folder / "roles").mkdir(parents=True, exist_ok=True)
+    pages = render(handbook).pages
+    footer = _footer(handbook, handbook.today)
+    documents: list[tuple[Path, str]] = []
+    for role in handbook.all("role"):
+        body = _body(pages[f"roles/{role.id}.md"])
+        documents.append((folder / "roles" / f"{role.id}.pdf", _document(role.display("zh"), body)))
+    whole = ["index.md", "organisation.md"]
+    whole += [f"roles/{role.id}.md" for role in handbook.all("role")]
+    whole += ["training/index.md", "standards/index.md"]
+    whole += [f"standards/{area.id}.md" for area in handbook.all("area")]
+    whole += ["regulations.md", "certificates.md"]
+    parts = "".join(f'<section class="hb-part">{_body(pages[p])}</section>' for p in whole)
+    title = (handbook.settings.get("title") or {}).get("zh", "员工手册")
+    documents.append((folder / "handbook.pdf", _document(title, parts)))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=_FLAGS)
+        try:
+            page = browser.new_page()
+            for target, document in documents:
+                page.set_content(document, wait_until="load")
+                page.pdf(
+                    path=str(target),
+                    format="A4",
+                    print_background=True,
+                    display_header_footer=True,
+                    header_template="<div></div>",
+                    footer_template=footer,
+                    margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+                )
+        finally:
+            browser.close()
