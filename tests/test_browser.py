@@ -15,19 +15,9 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
 from tests.conftest import REPO
+from validator.exports.pdf import CHROMIUM, CHROMIUM_FLAGS
 
-CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = REPO / "test-output"
-# Without these Chromium tries to reach Google's services at start-up.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -61,7 +51,7 @@ def poisoned_url(poisoned_site: Path) -> Iterator[str]:
 def browser() -> Iterator[Browser]:
     assert CHROMIUM.exists(), "Chromium is missing: `make test` installs Debian's chromium package"
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
 

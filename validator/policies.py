@@ -52,7 +52,6 @@ KINDS: tuple[Kind, ...] = (
     Kind("waivers", "waivers.schema.json", Text("豁免", "waivers"), filename="waivers.yaml"),
     Kind("sources", "sources.schema.json", Text("资料出处", "sources"), filename="sources.yaml"),
 )
-KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 _SINGLE_FILES = {kind.filename: kind for kind in KINDS if kind.filename}
 _FOLDERS = {kind.folder: kind for kind in KINDS if kind.folder}
 # Notes beside the data are welcome; they are simply not policies.

@@ -25,7 +25,9 @@ from validator.model import Handbook
 from validator.render import render
 
 CHROMIUM = Path(os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium"))
-_FLAGS = [
+# Without the networking flags Chromium tries to reach Google's services at start-up, which an
+# intranet machine refuses; no sandbox because CI runs as root.
+CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -127,7 +129,7 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO) -> None:
     title = (handbook.settings.get("title") or {}).get("zh", "员工手册")
     documents.append((folder / "handbook.pdf", _document(title, parts)))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=_FLAGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page()
             for target, document in documents:

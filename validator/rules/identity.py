@@ -6,23 +6,9 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from validator.findings import Text
-from validator.model import Handbook
+from validator.model import KINDS_OF_ENTITY, Handbook
 from validator.rules.registry import Problem, rule
 from validator.rules.wording import kind_name
-
-# Ids must be unique within each of these kinds; duties are unique across all roles.
-_UNIQUE_KINDS = (
-    "tier",
-    "role",
-    "duty",
-    "module",
-    "standard",
-    "regulation",
-    "certificate",
-    "service-level",
-    "area",
-    "source",
-)
 
 
 @rule("id-unique")
@@ -41,7 +27,8 @@ def id_unique(handbook: Handbook) -> Iterator[Problem]:
     **怎么改 / Fix:** 给后出现的那个换一个新 id（消息指向它，并给出第一个的位置）。
     Give the second one (where the message points; the first is shown too) a new id.
     """
-    for kind in _UNIQUE_KINDS:
+    # Ids are unique within each kind of entity; duties share one kind across all roles.
+    for kind in KINDS_OF_ENTITY:
         for entity in handbook.declared[kind]:
             original = handbook.index[kind][entity.id]
             if original is entity:
