@@ -148,16 +148,16 @@ def test_billion_laughs_is_refused_quickly() -> None:
     result = load_text("\n".join(lines) + "\n", "f.yaml")
     assert time.perf_counter() - start < 1
     assert result.document is None
-    assert {f.rule for f in result.findings} == {"yaml-alias"}
-    assert result.findings[0].location.line == 1
+    assert [(f.location.line, f.rule) for f in result.findings] == [(1, "yaml-alias")]
+    assert "(81 anchors and aliases in the file)" in result.findings[0].message.en
 
 
 def test_self_referencing_alias_is_refused() -> None:
     result = load_text("a: &x [1, *x]\n", "f.yaml")
     assert [(f.location.line, f.location.column, f.rule) for f in result.findings] == [
         (1, 4, "yaml-alias"),
-        (1, 11, "yaml-alias"),
     ]
+    assert "(2 anchors and aliases in the file)" in result.findings[0].message.en
 
 
 def test_ampersand_in_text_is_not_an_anchor() -> None:

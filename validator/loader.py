@@ -468,37 +468,45 @@ def _too_deep(path: str, line: int, column: int, limits: Limits) -> Finding:
 
 
 def _find_anchors(text: str, path: str) -> list[Finding]:
-    """Locate anchors (``&name``) and aliases (``*name``) from the event stream, never expanding."""
-    found: list[Finding] = []
+    """One finding at the first anchor (``&name``) or alias (``*name``), counting the rest.
+
+    Found from the event stream, which never expands an alias, so even a "billion laughs" file
+    costs one linear pass.
+    """
+    first: yaml.Event | None = None
+    count = 0
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
-            anchor = getattr(event, "anchor", None)
-            mark = event.start_mark
-            if anchor is None or mark is None:
-                continue
-            kind = "别名" if isinstance(event, yaml.AliasEvent) else "锚点"
-            kind_en = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-            found.append(
-                _finding(
-                    "yaml-alias",
-                    path,
-                    mark.line + 1,
-                    mark.column + 1,
-                    Text(
-                        f"政策文件不允许使用 YAML {kind}（“{anchor}”）。",
-                        f"YAML {kind_en}s ('{anchor}') are not allowed in policy files.",
-                    ),
-                    Text(
-                        "把被引用的内容直接写出来；需要共用的内容请用 id 引用。",
-                        "Write the content out in full; refer to shared things by their id.",
-                    ),
-                )
-            )
-            if len(found) >= 10:
-                break
+            if getattr(event, "anchor", None) is not None and event.start_mark is not None:
+                first = first or event
+                count += 1
     except yaml.YAMLError:
-        return found  # the main parse reports the syntax error with its position
-    return found
+        pass  # the main parse reports the syntax error with its position
+    if first is None:
+        return []
+    alias = isinstance(first, yaml.AliasEvent)
+    kind, kind_en = ("别名", "alias") if alias else ("锚点", "anchor")
+    anchor = first.anchor  # type: ignore[attr-defined]
+    more_zh = f"（文件中共有 {count} 处锚点或别名）" if count > 1 else ""
+    more_en = f" ({count} anchors and aliases in the file)" if count > 1 else ""
+    mark = first.start_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return [
+        _finding(
+            "yaml-alias",
+            path,
+            line,
+            column,
+            Text(
+                f"政策文件不允许使用 YAML {kind}（“{anchor}”）{more_zh}。",
+                f"YAML {kind_en}s ('{anchor}') are not allowed in policy files{more_en}.",
+            ),
+            Text(
+                "把被引用的内容直接写出来；需要共用的内容请用 id 引用。",
+                "Write the content out in full; refer to shared things by their id.",
+            ),
+        )
+    ]
 
 
 def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
