@@ -38,8 +38,8 @@ system-packages:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check validator tests
-	$(BIN)/ruff format --check validator tests
+	$(BIN)/ruff check validator tests benchmarks
+	$(BIN)/ruff format --check validator tests benchmarks
 	$(BIN)/mypy
 
 check: $(STAMP)
