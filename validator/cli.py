@@ -8,14 +8,14 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 import yaml
 
+from validator.baseline import apply_baseline, known_fingerprints
 from validator.diff import compare
 from validator.diff import render_markdown as diff_markdown
 from validator.diff import render_text as diff_text
@@ -34,12 +34,13 @@ EXIT_FINDINGS = 1
 EXIT_TOOL = 2
 
 
-def detect_lang(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
+def detect_lang(environ: Mapping[str, str] | None = None) -> str:
     """The reader's language: ``HANDBOOK_LANG``, else the locale; Chinese unless it says otherwise.
 
     A ``C`` or ``POSIX`` locale (usual on CI machines) is no choice of language, so it keeps the
     handbook's main language, Chinese.
     """
+    environ = os.environ if environ is None else environ
     chosen = environ.get("HANDBOOK_LANG", "")
     if chosen in ("zh", "en"):
         return chosen
@@ -145,30 +146,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = _utf8(sys.stderr)
     lang = args.lang or detect_lang()
     try:
-        if args.command == "check":
-            return _check(args, lang, out)
-        if args.command == "rules":
-            return _rules(args, lang, out)
-        if args.command == "explain":
-            return _explain(args, lang, out)
-        if args.command == "export":
-            return _export(args, lang, out, err)
-        if args.command == "diff":
-            return _diff(args, lang, out)
+        return _COMMANDS[args.command](args, lang, out, err)
     except ToolError as error:
         err.write(f"handbook: {error.text.get(lang)}\n")
         return EXIT_TOOL
-    return EXIT_TOOL  # pragma: no cover - argparse rejects unknown commands
 
 
-def _check(args: argparse.Namespace, lang: str, out: TextIO) -> int:
+def _check(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     root: Path = args.root
     result = run(root, today=args.today)
     if args.baseline:
-        known = _baseline(root, args.baseline, args.today)
-        result.findings = [
-            replace(f, in_baseline=True) if f.fingerprint in known else f for f in result.findings
-        ]
+        apply_baseline(result, known_fingerprints(root, args.baseline, args.today))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     color = fmt == "text" and out.isatty() and "NO_COLOR" not in os.environ
     context = ReportContext(
@@ -181,24 +169,6 @@ def _check(args: argparse.Namespace, lang: str, out: TextIO) -> int:
     )
     REPORTERS[fmt](result.findings, out, context)
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
-
-
-def _baseline(root: Path, reference: str, today: date | None) -> set[str]:
-    """Fingerprints of the findings that already exist in the baseline."""
-    saved = Path(reference)
-    if saved.is_file():
-        try:
-            document = json.loads(saved.read_text(encoding="utf-8"))
-            return {str(f["fingerprint"]) for f in document["findings"]}
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise ToolError(
-                f"基线文件 {reference} 不是 handbook check --format json 的输出：{error}",
-                f"The baseline file {reference} is not `handbook check --format json` output: "
-                f"{error}",
-            ) from error
-    with tempfile.TemporaryDirectory(prefix="handbook-baseline-") as scratch:
-        base = checkout(root, reference, Path(scratch))
-        return {f.fingerprint for f in run(base, today=today).findings}
 
 
 def site_url(root: Path) -> str | None:
@@ -219,7 +189,7 @@ class _ConfigLoader(yaml.SafeLoader):
 _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def _diff(args: argparse.Namespace, lang: str, out: TextIO) -> int:
+def _diff(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     root: Path = args.root
     with tempfile.TemporaryDirectory(prefix="handbook-base-") as scratch:
         base = checkout(root, args.base, Path(scratch))
@@ -251,7 +221,7 @@ def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> in
     return EXIT_CLEAN
 
 
-def _rules(args: argparse.Namespace, lang: str, out: TextIO) -> int:
+def _rules(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     if args.format == "json":
         listing = [
             {
@@ -274,7 +244,7 @@ def _rules(args: argparse.Namespace, lang: str, out: TextIO) -> int:
     return EXIT_CLEAN
 
 
-def _explain(args: argparse.Namespace, lang: str, out: TextIO) -> int:
+def _explain(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     result = run(args.root, today=args.today)
     if result.handbook is None:
         out.write(
@@ -304,3 +274,12 @@ def _explain(args: argparse.Namespace, lang: str, out: TextIO) -> int:
     else:
         out.write("\n".join(render_text(e, lang) for e in explanations))
     return EXIT_CLEAN
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, str, TextIO, TextIO], int]] = {
+    "check": _check,
+    "rules": _rules,
+    "explain": _explain,
+    "export": _export,
+    "diff": _diff,
+}
