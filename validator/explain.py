@@ -12,6 +12,7 @@ from typing import Any
 from validator.findings import Finding, Location, Text
 from validator.model import Entity, Handbook
 from validator.references import iter_references, referrers
+from validator.rules.wording import kind_name
 from validator.training import role_paths
 
 
@@ -177,8 +178,6 @@ def _relation(link: Link, lang: str) -> str:
 
 def render_text(explanation: Explanation, lang: str) -> str:
     """Human-readable explanation, one related thing per line with its file:line."""
-    from validator.rules.wording import kind_name
-
     entity = explanation.entity
     lines = [f"{entity.id} · {kind_name(entity.kind).get(lang)} · {explanation.defined_at}"]
     name = entity.text("name", lang) or entity.text("title", lang)

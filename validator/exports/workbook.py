@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from validator.errors import ToolError
 from validator.model import Handbook
 from validator.render.markup import module_code
 from validator.training import role_paths
@@ -37,6 +38,7 @@ def _width(value: object) -> int:
 
 
 def _sheet(workbook: Any, title: str, header: Sequence[str], rows: list[list[Any]]) -> Any:
+    # openpyxl comes with the `export` extra; checking the handbook must not need it.
     from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
@@ -139,8 +141,6 @@ def build_workbook(handbook: Handbook) -> Any:
 
 def export_xlsx(handbook: Handbook, output: str, stdout: TextIO) -> None:
     """Write the workbook to ``output`` (an .xlsx path; standard output is not supported)."""
-    from validator.errors import ToolError
-
     if output == "-":
         raise ToolError(
             "工作簿是二进制文件，请用 -o 指定文件名，例如 -o 培训计划.xlsx。",
