@@ -173,3 +173,9 @@ def test_explain_json_and_unknown_ids(run_cli: Cli) -> None:
     code, out, _ = run_cli("explain", "cs.complant", "--lang", "en")
     assert code == 1
     assert out.startswith("Nothing has the id 'cs.complant'. Did you mean: cs.complaint")
+
+
+def test_rule_documentation_joins_wrapped_chinese_lines() -> None:
+    body = RULES["file-unreadable"].body
+    assert "和指向仓库外部的符号链接" in body
+    assert "\n" in body  # paragraphs and English lines keep their breaks

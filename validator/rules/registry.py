@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from validator.model import Handbook
 
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_CJK = "\u3000-\u30ff\u3400-\u9fff\uff00-\uffef"
+_CJK_WRAP = re.compile(f"(?<=[{_CJK}])\n[ \t]*(?=[{_CJK}])")
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,9 @@ class Rule:
     def body(self) -> str:
         """The documentation after the summary paragraph (Markdown)."""
         parts = self.doc.strip().split("\n\n", 1)
-        return parts[1].strip() if len(parts) > 1 else ""
+        # Chinese has no spaces between words: a line wrapped inside a Chinese sentence must not
+        # become one when Markdown joins the lines.
+        return _CJK_WRAP.sub("", parts[1].strip()) if len(parts) > 1 else ""
 
 
 RULES: dict[str, Rule] = {}
