@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
-from validator.findings import Severity, Text
+from validator.findings import Ref, Severity, Text
 from validator.model import Entity, Handbook
 from validator.rules.registry import Problem, rule
 
@@ -25,10 +26,30 @@ def duty_has_training(handbook: Handbook) -> Iterator[Problem]:
     Add the duty id to the `covers:` list of a suitable module (the message suggests modules
     that already train this role), or create a module.
     """
+    misspelt = _unknown_covers(handbook)
     for duty in handbook.all("duty"):
         if duty.id in handbook.modules_covering:
             continue
+        typo = difflib.get_close_matches(duty.id, list(misspelt), n=1, cutoff=0.85)
         suggestions = _modules_of_role(handbook, duty.parent or "")
+        if typo:
+            module, where = misspelt[typo[0]]
+            yield Problem(
+                duty.ref / "id",
+                Text(
+                    f"职责 “{duty.id}” 没有任何培训模块覆盖；模块 “{module}” 的 covers 里的 "
+                    f"“{typo[0]}” 可能就是它（拼写错误）。",
+                    f"The duty '{duty.id}' is not covered by any training module; '{typo[0]}' in "
+                    f"the covers of '{module}' is probably a misspelling of it.",
+                ),
+                Text(
+                    f"把 {module} 中的 “{typo[0]}” 改成 {duty.id}。",
+                    f"Change '{typo[0]}' in {module} to {duty.id}.",
+                ),
+                (where,),
+                subject=duty.id,
+            )
+            continue
         if suggestions:
             names = "、".join(suggestions[:3])
             hint = Text(
@@ -50,6 +71,16 @@ def duty_has_training(handbook: Handbook) -> Iterator[Problem]:
             hint,
             subject=duty.id,
         )
+
+
+def _unknown_covers(handbook: Handbook) -> dict[str, tuple[str, Ref]]:
+    """Duty ids named in a ``covers:`` that do not exist → (module, place of the entry)."""
+    unknown: dict[str, tuple[str, Ref]] = {}
+    for module in handbook.all("module"):
+        for index, duty_id in enumerate(module.data.get("covers") or []):
+            if handbook.get("duty", duty_id) is None:
+                unknown.setdefault(duty_id, (module.id, module.ref / "covers" / index))
+    return unknown
 
 
 def _modules_of_role(handbook: Handbook, role_id: str) -> list[str]:
