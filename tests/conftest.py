@@ -173,3 +173,18 @@ def poisoned_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     completed = build_site(project, destination)
     assert completed.returncode == 0, completed.stderr
     return destination
+
+
+def commit_all(root: Path, message: str = "base") -> Path:
+    """Make ``root`` a git repository (if it is not one) and commit everything in it."""
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+    if not (root / ".git").exists():
+        git("init", "-q")
+        git("config", "user.email", "test@example.invalid")
+        git("config", "user.name", "test")
+    git("add", "-A")
+    git("commit", "-qm", message)
+    return root

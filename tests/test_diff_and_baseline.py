@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, copy_repo_tree
+from tests.conftest import REPO, commit_all, copy_repo_tree
 
 Cli = Callable[..., tuple[int, str, str]]
 ORPHAN = """id: m-old
@@ -33,12 +33,7 @@ def repo(tmp_path: Path) -> Path:
     """A git repository whose base commit has one old problem (a module that covers nothing)."""
     root = copy_repo_tree(tmp_path / "repo")
     (root / "policies/training/m-old.yaml").write_text(ORPHAN, encoding="utf-8")
-    git(root, "init", "-q")
-    git(root, "config", "user.email", "test@example.invalid")
-    git(root, "config", "user.name", "test")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    return root
+    return commit_all(root)
 
 
 def commit_deleting_the_only_module_of_a_duty(root: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO, TODAY, copy_repo_tree
+from tests.conftest import REPO, TODAY, commit_all, copy_repo_tree
 from validator.engine import run
 
 FILES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "policies").rglob("*.yaml"))
@@ -118,43 +118,12 @@ def test_damaged_policies_give_findings_not_crashes(
         assert finding.message.zh and finding.message.en
 
 
-def test_no_command_writes_to_policies(run_cli: object, tmp_path: Path) -> None:
+def test_no_command_writes_to_policies(tmp_path: Path) -> None:
     import hashlib
     import subprocess
     import sys
 
-    root = copy_repo_tree(tmp_path / "repo")
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.email=t@example.invalid",
-            "-c",
-            "user.name=t",
-            "commit",
-            "-qm",
-            "base",
-            "--allow-empty",
-        ],
-        cwd=root,
-        check=True,
-    )
-    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
-    subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.email=t@example.invalid",
-            "-c",
-            "user.name=t",
-            "commit",
-            "-qm",
-            "policies",
-        ],
-        cwd=root,
-        check=True,
-    )
+    root = commit_all(copy_repo_tree(tmp_path / "repo"))
 
     def digest() -> dict[str, str]:
         return {
