@@ -17,8 +17,7 @@ PDF_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 # Then the printable job descriptions and the workbook the pages link to go into site/downloads.
 site: $(STAMP) system-packages
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
-	$(BIN)/handbook export pdf -o site/downloads
-	$(BIN)/handbook export xlsx -o site/downloads/training.xlsx
+	$(BIN)/handbook export all -o site/downloads
 
 test: $(STAMP) system-packages lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest

@@ -119,3 +119,12 @@ def test_binary_exports_need_a_file(run_cli: Cli) -> None:
     code, _, err = run_cli("export", "xlsx", "-o", "-", "--root", str(REPO), "--lang", "en")
     assert code == 2
     assert "give a file name with -o" in err
+
+
+def test_export_all_writes_every_download(run_cli: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "downloads"
+    code, out, _ = run_cli("export", "all", "-o", str(folder), "--root", str(REPO))
+    assert (code, out) == (0, "")
+    written = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    roles = {f"roles/{p.stem}.pdf" for p in (REPO / "policies/roles").glob("*.yaml")}
+    assert written == {"handbook.json", "training.xlsx", "handbook.pdf", *roles}
