@@ -174,6 +174,15 @@ class Handbook:
         ]
 
 
+# Single-file registries: the file's list key (same as its kind) → the kind of its entries.
+_REGISTRIES = {
+    "tiers": "tier",
+    "regulations": "regulation",
+    "certificates": "certificate",
+    "sources": "source",
+}
+
+
 def build(files: PolicyFiles) -> Handbook:
     """Index the documents of a policy tree (which must be schema-valid)."""
     handbook = Handbook(
@@ -190,9 +199,6 @@ def build(files: PolicyFiles) -> Handbook:
                 handbook.add(
                     Entity("service-level", level["id"], root / "service_levels" / i, level)
                 )
-        elif kind == "tiers":
-            for i, tier in enumerate(data["tiers"]):
-                handbook.add(Entity("tier", tier["id"], root / "tiers" / i, tier))
         elif kind == "role":
             handbook.add(Entity("role", data["id"], root, data))
             for i, duty in enumerate(data["duties"]):
@@ -207,19 +213,10 @@ def build(files: PolicyFiles) -> Handbook:
                         "standard", standard["id"], root / "standards" / i, standard, data["area"]
                     )
                 )
-        elif kind == "regulations":
-            for i, regulation in enumerate(data["regulations"]):
-                handbook.add(
-                    Entity("regulation", regulation["id"], root / "regulations" / i, regulation)
-                )
-        elif kind == "certificates":
-            for i, certificate in enumerate(data["certificates"]):
-                handbook.add(
-                    Entity("certificate", certificate["id"], root / "certificates" / i, certificate)
-                )
-        elif kind == "sources":
-            for i, source in enumerate(data["sources"]):
-                handbook.add(Entity("source", source["id"], root / "sources" / i, source))
+        elif kind in _REGISTRIES:
+            entity_kind = _REGISTRIES[kind]
+            for i, item in enumerate(data[kind]):
+                handbook.add(Entity(entity_kind, item["id"], root / kind / i, item))
         elif kind == "waivers":
             handbook.waivers.extend(
                 (root / "waivers" / i, w) for i, w in enumerate(data["waivers"])

@@ -18,7 +18,6 @@ class Kind:
     name: str
     schema: str
     """File name in ``schemas/``."""
-    title: Text
     folder: str | None = None
     """Folder under ``policies/`` for one-file-per-entity kinds; ``None`` for a single file."""
     filename: str | None = None
@@ -30,27 +29,23 @@ class Kind:
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind(
-        "handbook", "handbook.schema.json", Text("手册设置", "settings"), filename="handbook.yaml"
-    ),
-    Kind("tiers", "tiers.schema.json", Text("岗位层级", "tiers"), filename="tiers.yaml"),
-    Kind("role", "role.schema.json", Text("岗位", "role"), folder="roles"),
-    Kind("standards", "standards.schema.json", Text("服务标准", "standards"), folder="standards"),
-    Kind("module", "module.schema.json", Text("培训模块", "training module"), folder="training"),
+    Kind("handbook", "handbook.schema.json", filename="handbook.yaml"),
+    Kind("tiers", "tiers.schema.json", filename="tiers.yaml"),
+    Kind("role", "role.schema.json", folder="roles"),
+    Kind("standards", "standards.schema.json", folder="standards"),
+    Kind("module", "module.schema.json", folder="training"),
     Kind(
         "regulations",
         "regulations.schema.json",
-        Text("法规", "regulations"),
         filename="regulations.yaml",
     ),
     Kind(
         "certificates",
         "certificates.schema.json",
-        Text("证书", "certificates"),
         filename="certificates.yaml",
     ),
-    Kind("waivers", "waivers.schema.json", Text("豁免", "waivers"), filename="waivers.yaml"),
-    Kind("sources", "sources.schema.json", Text("资料出处", "sources"), filename="sources.yaml"),
+    Kind("waivers", "waivers.schema.json", filename="waivers.yaml"),
+    Kind("sources", "sources.schema.json", filename="sources.yaml"),
 )
 _SINGLE_FILES = {kind.filename: kind for kind in KINDS if kind.filename}
 _FOLDERS = {kind.folder: kind for kind in KINDS if kind.folder}

@@ -80,7 +80,7 @@ def organisation(handbook: Handbook) -> str:
     lines = ["# 组织架构", "", "## 岗位层级", ""]
     for tier in sorted(handbook.all("tier"), key=lambda t: -int(t.data["rank"])):
         lines += [
-            f"### {esc(tier.display('zh'))} {{#{anchor('tier', tier.id)}}}",
+            f"### {esc(tier.display('zh'))} {{#{anchor(tier.id)}}}",
             "",
             f'<p class="hb-en" lang="en">{esc(tier.display("en"))}</p>',
             "",

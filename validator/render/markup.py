@@ -48,13 +48,12 @@ def esc(text: object) -> str:
     return " ".join(str(text).split()).translate(_TABLE)
 
 
-def anchor(kind: str, entity_id: str) -> str:
+def anchor(entity_id: str) -> str:
     """The HTML id of an entity on the page that lists it.
 
     Ids are unique within their kind and each page lists one kind, so the id itself will do;
     dots become hyphens because some tools mistake them for class selectors.
     """
-    del kind  # part of the signature so callers say what they link to
     return entity_id.replace(".", "-")
 
 
@@ -67,23 +66,23 @@ def page_of(handbook: Handbook, kind: str, entity_id: str) -> tuple[str, str]:
     if kind == "duty":
         duty = handbook.get("duty", entity_id)
         role = duty.parent if duty is not None else ""
-        return f"roles/{role}.md", anchor("duty", entity_id)
+        return f"roles/{role}.md", anchor(entity_id)
     if kind == "standard":
         standard = handbook.get("standard", entity_id)
         area = standard.parent if standard is not None else ""
-        return f"standards/{area}.md", anchor("standard", entity_id)
+        return f"standards/{area}.md", anchor(entity_id)
     if kind == "area":
         return f"standards/{entity_id}.md", ""
     if kind == "tier":
-        return "organisation.md", anchor("tier", entity_id)
+        return "organisation.md", anchor(entity_id)
     if kind == "regulation":
-        return "regulations.md", anchor("regulation", entity_id)
+        return "regulations.md", anchor(entity_id)
     if kind == "certificate":
-        return "certificates.md", anchor("certificate", entity_id)
+        return "certificates.md", anchor(entity_id)
     if kind == "source":
-        return "sources.md", anchor("source", entity_id)
+        return "sources.md", anchor(entity_id)
     if kind == "service-level":
-        return "standards/index.md", anchor("level", entity_id)
+        return "standards/index.md", anchor(entity_id)
     return "index.md", ""
 
 

@@ -23,7 +23,7 @@ def regulations_page(handbook: Handbook) -> str:
         data = regulation.data
         lines += [
             f"## {esc(regulation.display('zh'))}{status_badge(data.get('status'))} "
-            f"{{#{anchor('regulation', regulation.id)}}}",
+            f"{{#{anchor(regulation.id)}}}",
             "",
             f'<p class="hb-en" lang="en">{esc(regulation.display("en"))}</p>',
             "",
@@ -73,7 +73,7 @@ def certificates_page(handbook: Handbook) -> str:
         data = certificate.data
         lines += [
             f"## {esc(certificate.display('zh'))}{status_badge(data.get('status'))} "
-            f"{{#{anchor('certificate', certificate.id)}}}",
+            f"{{#{anchor(certificate.id)}}}",
             "",
             f'<p class="hb-en" lang="en">{esc(certificate.display("en"))}</p>',
             "",
@@ -123,7 +123,7 @@ def sources_page(handbook: Handbook) -> str:
         urls = " ".join(f"`{esc(u)}`" for u in data.get("urls") or [])
         rows.append(
             [
-                f'<span id="{anchor("source", source.id)}"></span>{esc(source.id)}',
+                f'<span id="{anchor(source.id)}"></span>{esc(source.id)}',
                 esc(where) + (" " if where and urls else "") + urls,
                 esc(data["about"]),
                 esc(data["grade"]),

@@ -80,7 +80,7 @@ def _duty(
         name = specialties[specialty]["name"]
         tag = f' <span class="hb-tag">{esc(name["zh"])}</span>'
     lines = [
-        f'<div class="hb-duty" id="{anchor("duty", duty.id)}" markdown>',
+        f'<div class="hb-duty" id="{anchor(duty.id)}" markdown>',
         "",
         f"**{number}.** {text}{tag}{status_badge(duty.data.get('status'))}",
         "",

@@ -21,7 +21,7 @@ def standards_index(handbook: Handbook) -> str:
     ]
     for level in handbook.all("service-level"):
         lines.append(
-            f'- <span id="{anchor("level", level.id)}"></span>**{esc(level.display("zh"))}** '
+            f'- <span id="{anchor(level.id)}"></span>**{esc(level.display("zh"))}** '
             f'<span class="hb-en" lang="en">{esc(level.display("en"))}</span>'
         )
     lines += ["", "## 领域", ""]
@@ -49,7 +49,7 @@ def area_page(handbook: Handbook, area: Entity) -> str:
         data = standard.data
         lines += [
             f"## {esc(standard.display('zh'))}{status_badge(data.get('status'))} "
-            f"{{#{anchor('standard', standard.id)}}}",
+            f"{{#{anchor(standard.id)}}}",
             "",
             f'<p class="hb-en" lang="en">{esc(standard.display("en"))}</p>',
             "",
