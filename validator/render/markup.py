@@ -141,6 +141,18 @@ def status_badge(status: object) -> str:
     return f' <span class="hb-status hb-{status}" title="{en}">{zh}</span>'
 
 
+def entry_heading(entity: Entity) -> list[str]:
+    """An entry on a registry or standards page: a linkable level-2 heading in Chinese with its
+    status mark, and the English name beneath."""
+    return [
+        f"## {esc(entity.display('zh'))}{status_badge(entity.data.get('status'))} "
+        f"{{#{anchor(entity.id)}}}",
+        "",
+        f'<p class="hb-en" lang="en">{esc(entity.display("en"))}</p>',
+        "",
+    ]
+
+
 def table(header: list[str], rows: list[list[str]]) -> str:
     """A Markdown table; cells must already be escaped or built from links."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

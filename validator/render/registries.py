@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from validator.model import Handbook
 from validator.render.labels import REGULATION_KIND, label
-from validator.render.markup import anchor, bilingual, esc, link, module_link, status_badge, table
+from validator.render.markup import (
+    anchor,
+    bilingual,
+    entry_heading,
+    esc,
+    link,
+    module_link,
+    status_badge,
+    table,
+)
 
 _DATE_NAMES = {"adopted": "通过", "promulgated": "公布", "effective": "施行", "revised": "修订"}
 
@@ -21,13 +30,7 @@ def regulations_page(handbook: Handbook) -> str:
     ]
     for regulation in handbook.all("regulation"):
         data = regulation.data
-        lines += [
-            f"## {esc(regulation.display('zh'))}{status_badge(data.get('status'))} "
-            f"{{#{anchor(regulation.id)}}}",
-            "",
-            f'<p class="hb-en" lang="en">{esc(regulation.display("en"))}</p>',
-            "",
-        ]
+        lines += entry_heading(regulation)
         facts = [
             f"类别：{label(REGULATION_KIND, data['kind'])}",
             f"发布机关：{bilingual(regulation, 'issuer')}",
@@ -71,13 +74,7 @@ def certificates_page(handbook: Handbook) -> str:
     ]
     for certificate in handbook.all("certificate"):
         data = certificate.data
-        lines += [
-            f"## {esc(certificate.display('zh'))}{status_badge(data.get('status'))} "
-            f"{{#{anchor(certificate.id)}}}",
-            "",
-            f'<p class="hb-en" lang="en">{esc(certificate.display("en"))}</p>',
-            "",
-        ]
+        lines += entry_heading(certificate)
         facts = [f"发证机关：{bilingual(certificate, 'authority')}"]
         basis = data.get("basis") or []
         if basis:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from validator.model import Entity, Handbook
 from validator.render.labels import FREQUENCY, label
-from validator.render.markup import anchor, bilingual, esc, link, status_badge, table
+from validator.render.markup import anchor, bilingual, entry_heading, esc, link, status_badge, table
 
 
 def standards_index(handbook: Handbook) -> str:
@@ -47,12 +47,8 @@ def area_page(handbook: Handbook, area: Entity) -> str:
         if standard.parent != area.id:
             continue
         data = standard.data
+        lines += entry_heading(standard)
         lines += [
-            f"## {esc(standard.display('zh'))}{status_badge(data.get('status'))} "
-            f"{{#{anchor(standard.id)}}}",
-            "",
-            f'<p class="hb-en" lang="en">{esc(standard.display("en"))}</p>',
-            "",
             f"**衡量方法：** {bilingual(standard, 'metric')}",
             "",
         ]
