@@ -84,7 +84,7 @@ def test_diff_markdown_is_one_readable_comment(run_cli: Cli, repo: Path) -> None
     assert out.startswith("<!-- handbook-diff -->\n### Handbook impact\n")
     assert "**Training coverage:** 100.0% (108/108) → 99.1% (107/108)" in out
     assert "#### ⚠️ Duties that lose training\n\n- `cs.move-in-renovation`" in out
-    assert "| module | removed | `m-cs-05` | 入伙与装修管理 | — |" in out
+    assert "| training module | removed | `m-cs-05` | 入伙与装修管理 | — |" in out
     assert "**1** introduced, **0** fixed." in out
     assert "- − `training/m-cs-05/`" in out
 

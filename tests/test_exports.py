@@ -12,7 +12,6 @@ from pypdf import PdfReader
 from tests.conftest import REPO
 from validator.engine import run
 from validator.render.markup import module_code
-from validator.training import role_paths
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -59,7 +58,7 @@ def test_matrix_matches_the_training_paths(workbook_path: Path, handbook) -> Non
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     expected = []
     for role in handbook.all("role"):
-        for path in role_paths(handbook, role):
+        for path in handbook.resolved.paths_of(role):
             taken = {m.id for m in path.modules}
             expected.append([float(m.data["hours"]) if m.id in taken else None for m in modules])
     assert [list(row[1:-1]) for row in rows] == expected

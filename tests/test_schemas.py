@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from tests.conftest import CASES, REPO, run_case
-from validator.policies import KINDS
+from validator.kinds import KINDS
 
 
 @pytest.mark.parametrize("schema", sorted((REPO / "schemas").glob("*.json")), ids=lambda p: p.name)
@@ -21,7 +21,8 @@ def test_every_schema_is_valid_draft_2020_12(schema: Path) -> None:
 
 
 def test_every_kind_has_a_schema_that_rejects_unknown_keys() -> None:
-    for kind in KINDS:
+    for kind in KINDS.files():
+        assert kind.schema is not None, kind.name
         document = json.loads((REPO / "schemas" / kind.schema).read_text(encoding="utf-8"))
         assert document["additionalProperties"] is False, kind.name
 

@@ -14,19 +14,10 @@ from typing import Any
 
 from validator.engine import Result
 from validator.findings import Finding, Text
+from validator.kinds import Kind
 from validator.model import Entity, Handbook
 from validator.render import render
-
-KINDS = ("tier", "role", "duty", "module", "standard", "regulation", "certificate")
-KIND_LABELS = {
-    "tier": Text("层级", "tier"),
-    "role": Text("岗位", "role"),
-    "duty": Text("职责", "duty"),
-    "module": Text("培训模块", "module"),
-    "standard": Text("服务标准", "standard"),
-    "regulation": Text("法规", "regulation"),
-    "certificate": Text("证书", "certificate"),
-}
+from validator.reporters.json_report import finding_json
 
 
 @dataclass(frozen=True)
@@ -38,6 +29,8 @@ class Change:
     name: str
     change: str
     fields: tuple[str, ...] = ()
+    label: Text = field(default_factory=lambda: Text("", ""))
+    """What people call the kind."""
 
 
 @dataclass(frozen=True)
@@ -67,14 +60,48 @@ class Impact:
     """False when one side does not load or match its schemas, so only findings are compared."""
 
 
-def _entity_data(entity: Entity) -> dict[str, Any]:
-    # A role's duties are compared as duties of their own.
-    return {k: v for k, v in entity.data.items() if not (entity.kind == "role" and k == "duties")}
+def _entity_data(handbook: Handbook, entity: Entity) -> dict[str, Any]:
+    # Entities listed inside this one (a role's duties) are compared as entities of their own.
+    nested = {child.list_key for child in handbook.kinds.children(entity.kind)}
+    return {k: v for k, v in entity.data.items() if k not in nested}
 
 
 def _coverage(handbook: Handbook) -> tuple[int, int]:
-    duties = list(handbook.all("duty"))
-    return sum(1 for d in duties if d.id in handbook.modules_covering), len(duties)
+    coverage = handbook.resolved.coverage
+    return coverage.covered, coverage.duties
+
+
+def _changed(a: dict[str, Any], b: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k)))
+
+
+def _kind_changes(kind: Kind, old: Handbook, new: Handbook) -> list[Change]:
+    changes: list[Change] = []
+    for key, entity in new.index[kind.name].items():
+        previous = old.index[kind.name].get(key)
+        if previous is None:
+            changes.append(Change(kind.name, entity.id, entity.name, "added", label=kind.label))
+            continue
+        changed = _changed(_entity_data(old, previous), _entity_data(new, entity))
+        if kind.within and previous.parent != entity.parent:
+            changed = tuple(sorted({*changed, kind.within}))
+        if changed:
+            changes.append(
+                Change(kind.name, entity.id, entity.name, "changed", changed, kind.label)
+            )
+    for key, entity in old.index[kind.name].items():
+        if key not in new.index[kind.name]:
+            changes.append(Change(kind.name, entity.id, entity.name, "removed", label=kind.label))
+    if kind.filename and kind.list_key:
+        # A registry file's own fields (its review date, say) belong to no entry.
+        path = f"policies/{kind.filename}"
+        before, after = old.documents.get(path), new.documents.get(path)
+        if before is not None and after is not None:
+            a = {k: v for k, v in before.data.items() if k != kind.list_key}
+            b = {k: v for k, v in after.data.items() if k != kind.list_key}
+            if _changed(a, b):
+                changes.append(Change(kind.name, path, path, "changed", _changed(a, b), kind.label))
+    return changes
 
 
 def compare(base_ref: str, before: Result, after: Result) -> Impact:
@@ -92,25 +119,12 @@ def compare(base_ref: str, before: Result, after: Result) -> Impact:
     if old is None or new is None:
         impact.comparable = False
         return impact
-    for kind in KINDS:
-        for entity_id, entity in new.index[kind].items():
-            previous = old.get(kind, entity_id)
-            if previous is None:
-                impact.changes.append(Change(kind, entity_id, entity.name, "added"))
-                continue
-            a, b = _entity_data(previous), _entity_data(entity)
-            changed = tuple(sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k)))
-            if entity.kind == "duty" and previous.parent != entity.parent:
-                changed = tuple(sorted({*changed, "role"}))
-            if changed:
-                impact.changes.append(Change(kind, entity_id, entity.name, "changed", changed))
-        for entity_id, entity in old.index[kind].items():
-            if new.get(kind, entity_id) is None:
-                impact.changes.append(Change(kind, entity_id, entity.name, "removed"))
+    for kind in new.kinds:
+        impact.changes += _kind_changes(kind, old, new)
     impact.coverage_before, impact.coverage_after = _coverage(old), _coverage(new)
     for duty in new.all("duty"):
-        was = old.get("duty", duty.id) is not None and duty.id in old.modules_covering
-        now = duty.id in new.modules_covering
+        was = old.get("duty", duty.id) is not None and old.resolved.covered(duty.id)
+        now = new.resolved.covered(duty.id)
         link = DutyLink(duty.id, duty.name, duty.parent or "")
         if was and not now:
             impact.lost_training.append(link)
@@ -179,7 +193,7 @@ def render_markdown(impact: Impact, lang: str) -> str:
                 "changed": ("修改", "changed"),
             }
             rows = [
-                f"| {KIND_LABELS[c.kind].get(lang)} | {verbs[c.change][0 if zh else 1]} | "
+                f"| {c.label.get(lang)} | {verbs[c.change][0 if zh else 1]} | "
                 f"`{c.id}` | {_md(c.name)} | {', '.join(c.fields) or '—'} |"
                 for c in impact.changes
             ]
@@ -233,19 +247,8 @@ def render_text(impact: Impact, lang: str) -> str:
     return render_markdown(impact, lang).replace("<!-- handbook-diff -->\n", "")
 
 
-def to_json(impact: Impact) -> dict[str, Any]:
+def to_json(impact: Impact, lang: str = "zh") -> dict[str, Any]:
     """The impact as JSON data."""
-
-    def finding(f: Finding) -> dict[str, Any]:
-        return {
-            "rule": f.rule,
-            "severity": f.severity.label,
-            "file": f.location.path,
-            "line": f.location.line,
-            "message": {"zh": f.message.zh, "en": f.message.en},
-            "fingerprint": f.fingerprint,
-        }
-
     return {
         "base": impact.base,
         "comparable": impact.comparable,
@@ -265,7 +268,7 @@ def to_json(impact: Impact) -> dict[str, Any]:
         },
         "lost_training": [d.__dict__ for d in impact.lost_training],
         "gained_training": [d.__dict__ for d in impact.gained_training],
-        "introduced": [finding(f) for f in impact.introduced],
-        "fixed": [finding(f) for f in impact.fixed],
+        "introduced": [finding_json(f, lang) for f in impact.introduced],
+        "fixed": [finding_json(f, lang) for f in impact.fixed],
         "pages": impact.pages,
     }

@@ -10,16 +10,18 @@ from __future__ import annotations
 import difflib
 import gc
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from validator import waiving
 from validator.errors import ToolError
 from validator.findings import Finding, Location, Severity, Text
+from validator.kinds import KINDS, Registry
 from validator.loader import LIMITS, Limits
 from validator.model import Handbook, build
 from validator.policies import PolicyFiles, discover
-from validator.rules import RULES, Problem, waivers
+from validator.rules import RULES, Problem, Rule
 from validator.schema import SchemaSet
 
 
@@ -31,8 +33,6 @@ class Result:
     files: PolicyFiles
     handbook: Handbook | None = None
     """The indexed policies, when loading and the schemas found no error."""
-    rule_severity: dict[str, Severity | None] = field(default_factory=dict)
-    """Effective severity per rule id after ``handbook.yaml`` overrides (``None``: off)."""
 
     @property
     def failed(self) -> bool:
@@ -40,7 +40,27 @@ class Result:
         return any(finding.fails for finding in self.findings)
 
 
-def run(root: Path, *, today: date | None = None, limits: Limits = LIMITS) -> Result:
+class RuleCrashed(ToolError):
+    """A rule raised instead of reporting: a defect in the validator, not in the data."""
+
+    def __init__(self, rule_id: str, error: Exception) -> None:
+        super().__init__(
+            f"规则 {rule_id} 在检查时出错（{type(error).__name__}）：这是校验器的缺陷，不是数据的"
+            "问题。请用 --debug 运行并报告。",
+            f"The rule {rule_id} failed while checking ({type(error).__name__}): a defect in the "
+            "validator, not in the data. Run with --debug and report it.",
+        )
+        self.rule = rule_id
+        self.__cause__ = error
+
+
+def run(
+    root: Path,
+    *,
+    today: date | None = None,
+    limits: Limits = LIMITS,
+    kinds: Registry = KINDS,
+) -> Result:
     """Check the policy tree under ``root``. Problems in the data are findings; set-up problems
     (no ``policies/`` folder, a broken schema) raise :class:`ToolError`."""
     # A run builds hundreds of thousands of small objects and no reference cycles worth
@@ -48,45 +68,55 @@ def run(root: Path, *, today: date | None = None, limits: Limits = LIMITS) -> Re
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(root, today, limits)
+        return _run(root, today, limits, kinds)
     finally:
         if collecting:
             gc.enable()
 
 
-def _run(root: Path, today: date | None, limits: Limits) -> Result:
+def _run(root: Path, today: date | None, limits: Limits, kinds: Registry) -> Result:
     policies_dir = root / "policies"
     if not policies_dir.is_dir():
         raise ToolError(
             f"在 {root} 下找不到 policies/ 目录；请在仓库根目录运行，或用 --root 指定。",
             f"No policies/ folder under {root}; run from the repository root or pass --root.",
         )
-    schemas = SchemaSet(root / "schemas")
-    files = discover(root, limits)
+    schemas = SchemaSet(root / "schemas", kinds)
+    files = discover(root, limits, kinds)
     findings = list(files.findings)
     for path, document in files.documents.items():
         if path not in files.damaged:
             findings.extend(schemas.check(document, files.kinds[path].name))
     severities, config_findings = _severities(files)
     findings.extend(config_findings)
-    result = Result(findings, files, rule_severity=severities)
+    result = Result(findings, files)
     if any(f.severity is Severity.ERROR for f in findings):
         result.findings.sort()
         return result
-    handbook = build(files)
+    handbook = build(files, kinds)
     handbook.today = today or date.today()
     result.handbook = handbook
     for entry in RULES.values():
         severity = severities[entry.id]
         if entry.check is not None and severity is not None:
-            findings.extend(_locate(handbook, entry.id, severity, entry.check(handbook)))
-    findings, invalid, unused = waivers.apply(handbook, findings)
+            findings.extend(_checked(handbook, entry, severity))
+    findings, invalid, unused = waiving.apply(handbook, findings)
     for rule_id, problems in (("waiver-valid", invalid), ("waiver-used", unused)):
         severity = severities[rule_id]
         if severity is not None:
             findings.extend(_locate(handbook, rule_id, severity, problems))
     result.findings = sorted(findings)
     return result
+
+
+def _checked(handbook: Handbook, entry: Rule, severity: Severity) -> list[Finding]:
+    # A rule that raises is a bug in the validator: stop with a tool error that names the rule
+    # (exit 2) rather than let CI read a traceback as "the handbook has findings".
+    assert entry.check is not None
+    try:
+        return list(_locate(handbook, entry.id, severity, entry.check(handbook)))
+    except Exception as error:
+        raise RuleCrashed(entry.id, error) from error
 
 
 def _locate(
@@ -108,7 +138,7 @@ def _severities(files: PolicyFiles) -> tuple[dict[str, Severity | None], list[Fi
     """Default severities with the ``rules:`` overrides of ``policies/handbook.yaml`` applied."""
     severities: dict[str, Severity | None] = {rid: r.severity for rid, r in RULES.items()}
     findings: list[Finding] = []
-    settings = next(files.of_kind("handbook"), None)
+    settings = next(files.of_kind("settings"), None)
     if settings is None or not isinstance(settings.data, dict):
         return severities, findings
     overrides = settings.data.get("rules")
@@ -118,23 +148,29 @@ def _severities(files: PolicyFiles) -> tuple[dict[str, Severity | None], list[Fi
         where = settings.locate(f"/rules/{rule_id}")
         if rule_id not in RULES:
             findings.append(_unknown_rule(where, rule_id))
-        elif RULES[rule_id].stage != "rules":
-            findings.append(
-                Finding(
-                    where,
-                    "rule-config",
-                    Severity.ERROR,
-                    Text(
-                        f"“{rule_id}” 是读取文件时的基本检查，不能调整级别。",
-                        f"'{rule_id}' is a basic check made while reading files; its severity "
-                        "cannot be changed.",
-                    ),
-                    Text("删除这一行。", "Delete this line."),
-                )
-            )
+        elif not RULES[rule_id].adjustable:
+            findings.append(_fixed_rule(where, RULES[rule_id]))
         elif level in ("error", "warning", "off"):
             severities[rule_id] = None if level == "off" else Severity.parse(level)
     return severities, findings
+
+
+def _fixed_rule(where: Location, entry: Rule) -> Finding:
+    if entry.stage == "rules":
+        message = Text(
+            f"“{entry.id}” 检查的是规则设置本身，不能调整级别：这一行不会生效。",
+            f"'{entry.id}' checks the rule settings themselves; its severity cannot be changed, "
+            "so this line would have no effect.",
+        )
+    else:
+        message = Text(
+            f"“{entry.id}” 是读取文件时的基本检查，不能调整级别。",
+            f"'{entry.id}' is a basic check made while reading files; its severity cannot be "
+            "changed.",
+        )
+    return Finding(
+        where, "rule-config", Severity.ERROR, message, Text("删除这一行。", "Delete this line.")
+    )
 
 
 def _unknown_rule(where: Location, rule_id: str) -> Finding:

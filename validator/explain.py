@@ -11,9 +11,8 @@ from typing import Any
 
 from validator.findings import Finding, Location, Text
 from validator.model import Entity, Handbook
-from validator.references import iter_references, referrers
-from validator.rules.wording import kind_name
-from validator.training import role_paths
+from validator.references import target_key
+from validator.reporters.json_report import finding_json, location_json
 
 
 @dataclass
@@ -22,6 +21,8 @@ class Link:
 
     relation: str
     """The field that holds the reference (``covers``, ``reports_to``...)."""
+    label: Text
+    """The relation as people say it, seen from the explained entity."""
     incoming: bool
     """True when the other thing refers to this one."""
     kind: str
@@ -35,6 +36,7 @@ class Explanation:
     """What ``explain`` knows about one entity."""
 
     entity: Entity
+    kind_label: Text
     defined_at: Location
     text: str
     links: list[Link] = field(default_factory=list)
@@ -59,35 +61,56 @@ def _names(entity: Entity) -> Text:
 
 
 def _explain(handbook: Handbook, entity: Entity, findings: list[Finding]) -> Explanation:
-    key = "area" if entity.kind == "area" else "id"
-    result = Explanation(
-        entity,
-        handbook.locate(entity.ref / key),
-        entity.text("text") or entity.text("summary") or entity.text("metric"),
-    )
-    if entity.kind == "duty" and entity.parent:
-        role = handbook.get("role", entity.parent)
-        if role is not None:
+    kind = handbook.kinds[entity.kind]
+    text = next((entity.text(key) for key in kind.text_keys if entity.text(key)), "")
+    result = Explanation(entity, kind.label, handbook.locate(handbook.id_ref(entity)), text)
+    parent_kind = handbook.kinds.get(kind.within or "")
+    if parent_kind is not None and parent_kind.singleton is None and entity.parent:
+        parent = handbook.get(parent_kind.name, entity.parent)
+        if parent is not None:
             result.links.append(
-                Link("role", False, "role", role.id, _names(role), handbook.locate(role.ref / "id"))
+                Link(
+                    parent_kind.name,
+                    parent_kind.label,
+                    False,
+                    parent.kind,
+                    parent.id,
+                    _names(parent),
+                    handbook.locate(handbook.id_ref(parent)),
+                )
             )
-    for reference in iter_references(handbook):
-        if reference.source is entity or reference.source.ref == entity.ref:
+    for reference in handbook.references:
+        if reference.source is entity:
             result.links.append(
                 Link(
                     reference.field,
+                    reference.link.label,
                     False,
                     reference.target_kind,
                     reference.target_id,
-                    _name(handbook, reference.target_kind, reference.target_id),
+                    _name(handbook, reference.target_kind, target_key(handbook, reference)),
                     handbook.locate(reference.where),
                 )
             )
-    for reference in referrers(handbook).get((entity.kind, entity.id), []):
+    for child_kind in handbook.kinds.children(entity.kind):
+        for child in handbook.children[child_kind.name].get(entity.id, []):
+            result.links.append(
+                Link(
+                    child_kind.list_key or child_kind.name,
+                    child_kind.label,
+                    False,
+                    child.kind,
+                    child.id,
+                    _names(child),
+                    handbook.locate(handbook.id_ref(child)),
+                )
+            )
+    for reference in handbook.referrers.get((entity.kind, entity.id), []):
         source = reference.source
         result.links.append(
             Link(
                 reference.field,
+                reference.link.inverse,
                 True,
                 source.kind,
                 source.id,
@@ -95,32 +118,13 @@ def _explain(handbook: Handbook, entity: Entity, findings: list[Finding]) -> Exp
                 handbook.locate(reference.where),
             )
         )
+    resolved = handbook.resolved
     if entity.kind == "role":
-        _role_facts(handbook, entity, result)
+        result.facts["training"] = [path.as_json() for path in resolved.paths_of(entity)]
     if entity.kind == "module":
-        served: set[str] = set()
-        for duty_id in entity.data.get("covers") or []:
-            duty = handbook.get("duty", duty_id)
-            if duty is not None and duty.parent:
-                served.add(duty.parent)
-        result.facts["roles"] = sorted(served)
+        result.facts["roles"] = [role.id for role in resolved.audience.get(entity.id, [])]
     result.findings = [f for f in findings if _concerns(f, entity)]
     return result
-
-
-def _role_facts(handbook: Handbook, role: Entity, result: Explanation) -> None:
-    for duty in handbook.duties_of.get(role.id, []):
-        where = handbook.locate(duty.ref / "id")
-        result.links.append(Link("duties", False, "duty", duty.id, _names(duty), where))
-    result.facts["training"] = [
-        {
-            "specialty": path.specialty,
-            "modules": [m.id for m in path.modules],
-            "first_year_hours": path.first_year_hours,
-            "yearly_hours": round(path.yearly_hours, 1),
-        }
-        for path in role_paths(handbook, role)
-    ]
 
 
 def _concerns(finding: Finding, entity: Entity) -> bool:
@@ -133,53 +137,11 @@ def _concerns(finding: Finding, entity: Entity) -> bool:
     )
 
 
-_OUTGOING = {
-    "role": ("所属岗位", "role"),
-    "duties": ("职责", "duty"),
-    "tier": ("所属层级", "tier"),
-    "reports_to": ("上级", "reports to"),
-    "owner": ("负责岗位", "owner"),
-    "certificates": ("证书", "certificate"),
-    "specialty": ("专业方向", "specialty"),
-    "cites": ("引用法规", "cites"),
-    "basis": ("法律依据", "legal basis"),
-    "responsible": ("负责岗位", "responsible role"),
-    "measures": ("衡量职责", "measures"),
-    "targets": ("服务等级", "service level"),
-    "prerequisites": ("先修模块", "prerequisite"),
-    "covers": ("覆盖职责", "covers"),
-    "regulations": ("讲授法规", "teaches"),
-    "approved_by": ("批准岗位", "approved by"),
-    "min_hours_per_year": ("学时要求的层级", "hours rule for tier"),
-}
-_INCOMING = {
-    "reports_to": ("直接下级", "direct report"),
-    "owner": ("负责的层级", "owns tier"),
-    "tier": ("本层级岗位", "role in tier"),
-    "certificates": ("需要或准备此证书", "requires or prepares"),
-    "cites": ("引用它", "cited by"),
-    "basis": ("以它为依据的证书", "basis of"),
-    "regulations": ("讲授它的模块", "taught by"),
-    "responsible": ("负责的服务标准", "responsible for"),
-    "measures": ("衡量它的服务标准", "measured by"),
-    "targets": ("使用此等级的标准", "used by standard"),
-    "prerequisites": ("以它为先修的模块", "prerequisite of"),
-    "covers": ("覆盖它的培训模块", "covered by"),
-    "approved_by": ("批准的豁免", "approved waiver"),
-    "min_hours_per_year": ("学时要求", "hours rule"),
-}
-
-
-def _relation(link: Link, lang: str) -> str:
-    labels = _INCOMING if link.incoming else _OUTGOING
-    zh, en = labels.get(link.relation, (link.relation, link.relation))
-    return en if lang == "en" else zh
-
-
 def render_text(explanation: Explanation, lang: str) -> str:
     """Human-readable explanation, one related thing per line with its file:line."""
     entity = explanation.entity
-    lines = [f"{entity.id} · {kind_name(entity.kind).get(lang)} · {explanation.defined_at}"]
+    kind = explanation.kind_label.get(lang)
+    lines = [f"{entity.id} · {kind} · {explanation.defined_at}"]
     name = entity.text("name", lang) or entity.text("title", lang)
     if name:
         lines.append(f"  {name}")
@@ -187,9 +149,7 @@ def render_text(explanation: Explanation, lang: str) -> str:
     if text:
         lines.append(f"  {text}")
     for link in explanation.links:
-        lines.append(
-            f"  {_relation(link, lang)}: {link.id} {link.name.get(lang)} — {link.location}"
-        )
+        lines.append(f"  {link.label.get(lang)}: {link.id} {link.name.get(lang)} — {link.location}")
     for path in explanation.facts.get("training", []):
         label = "培训路径" if lang == "zh" else "training path"
         who = f" ({path['specialty']})" if path["specialty"] else ""
@@ -201,7 +161,7 @@ def render_text(explanation: Explanation, lang: str) -> str:
         )
         lines.append(f"  {label}{who}: {' → '.join(path['modules'])} ({hours})")
     if "roles" in explanation.facts:
-        label = "服务岗位" if lang == "zh" else "serves roles"
+        label = "受训岗位" if lang == "zh" else "taken by roles"
         lines.append(f"  {label}: {', '.join(explanation.facts['roles']) or '—'}")
     label = "问题" if lang == "zh" else "findings"
     if explanation.findings:
@@ -217,36 +177,24 @@ def render_text(explanation: Explanation, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_json(explanation: Explanation) -> dict[str, Any]:
+def to_json(explanation: Explanation, lang: str = "zh") -> dict[str, Any]:
     """The explanation as plain JSON data."""
     entity = explanation.entity
-
-    def location(where: Location) -> dict[str, Any]:
-        return {"file": where.path, "line": where.line, "column": where.column}
-
     return {
         "id": entity.id,
         "kind": entity.kind,
-        "defined_at": location(explanation.defined_at),
+        "defined_at": location_json(explanation.defined_at),
         "links": [
             {
                 "relation": link.relation,
+                "incoming": link.incoming,
                 "kind": link.kind,
                 "id": link.id,
                 "name": {"zh": link.name.zh, "en": link.name.en},
-                "location": location(link.location),
+                "location": location_json(link.location),
             }
             for link in explanation.links
         ],
         "facts": explanation.facts,
-        "findings": [
-            {
-                "rule": f.rule,
-                "severity": f.severity.label,
-                "suppressed": f.suppressed,
-                "message": {"zh": f.message.zh, "en": f.message.en},
-                **location(f.location),
-            }
-            for f in explanation.findings
-        ],
+        "findings": [finding_json(f, lang) for f in explanation.findings],
     }

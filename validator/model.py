@@ -1,7 +1,10 @@
 """The handbook as rules and renderers see it: every entity indexed by id, built in one pass.
 
 The model is only built from schema-valid documents, so it may rely on required fields being
-present. Indexes are built once; rules and renderers look things up instead of scanning.
+present. What is an entity, and where, comes from the registry of kinds
+(:mod:`validator.kinds`); indexes are built once, and rules and renderers look things up instead
+of scanning. Facts derived from the model (training paths, coverage...) live in
+:mod:`validator.resolved`.
 """
 
 from __future__ import annotations
@@ -11,11 +14,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator.findings import Location, Ref
+from validator.kinds import KINDS, Kind, Registry
 from validator.loader import Document
 from validator.policies import PolicyFiles
+from validator.references import Reference, iter_references
+
+if TYPE_CHECKING:
+    from validator.resolved import Resolved
 
 
 @dataclass(frozen=True)
@@ -50,41 +58,30 @@ class Entity:
         )
 
 
-KINDS_OF_ENTITY = (
-    "tier",
-    "role",
-    "duty",
-    "module",
-    "standard",
-    "regulation",
-    "certificate",
-    "service-level",
-    "area",
-    "source",
-)
-
-
 @dataclass
 class Handbook:
     """All policies, indexed. Built by :func:`build`."""
 
     documents: dict[str, Document]
-    settings: dict[str, Any] = field(default_factory=dict)
-    settings_ref: Ref | None = None
-    waivers: list[tuple[Ref, dict[str, Any]]] = field(default_factory=list)
+    kinds: Registry = KINDS
     declared: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     """Every entity of each kind in file order, duplicates included (``id-unique`` reads this)."""
     index: dict[str, dict[str, Entity]] = field(default_factory=lambda: defaultdict(dict))
-    """Entity kind → id → the first entity declared with that id."""
-    file_kind: dict[str, str] = field(default_factory=dict)
-    """Repository-relative path → policy kind name (``role``, ``module``, ``tiers``...)."""
+    """Kind → id → the first entity declared with that id (``parent/id`` for scoped kinds)."""
     today: date = field(default_factory=date.today)
     """The date that expiry and review checks compare against (``--today`` fixes it)."""
+    _inverses: dict[tuple[str, str], dict[str, list[Entity]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def add(self, entity: Entity) -> None:
         """Register an entity; the first of two with one id wins the index."""
         self.declared[entity.kind].append(entity)
-        self.index[entity.kind].setdefault(entity.id, entity)
+        self.index[entity.kind].setdefault(self.key(entity), entity)
+
+    def key(self, entity: Entity) -> str:
+        """The entity's key in the index: its id, or ``parent/id`` when ids are scoped."""
+        return f"{entity.parent}/{entity.id}" if self.kinds[entity.kind].scoped else entity.id
 
     def get(self, kind: str, entity_id: str) -> Entity | None:
         """The entity of ``kind`` with ``entity_id``, if there is one."""
@@ -101,11 +98,31 @@ class Handbook:
             return Location(ref.path, 1, 1, ref.pointer)
         return document.locate(ref.pointer)
 
+    def id_ref(self, entity: Entity) -> Ref:
+        """Where an entity's id is written (the entity itself for kinds without ids)."""
+        id_key = self.kinds[entity.kind].id_key
+        return entity.ref / id_key if id_key else entity.ref
+
     def settings_entity(self) -> Entity | None:
         """``policies/handbook.yaml`` as an entity, when the file exists."""
-        if self.settings_ref is None:
-            return None
-        return Entity("settings", "handbook", self.settings_ref, self.settings)
+        return next(self.all("settings"), None)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The settings of ``policies/handbook.yaml`` (empty when the file is missing)."""
+        entity = self.settings_entity()
+        return entity.data if entity is not None else {}
+
+    @property
+    def settings_ref(self) -> Ref | None:
+        """Where the settings are, when the file exists."""
+        entity = self.settings_entity()
+        return entity.ref if entity is not None else None
+
+    @property
+    def waivers(self) -> list[tuple[Ref, dict[str, Any]]]:
+        """Every waiver (duplicates included) with its place."""
+        return [(waiver.ref, waiver.data) for waiver in self.declared["waiver"]]
 
     def rank(self, tier_id: str) -> int | None:
         """Seniority of a tier (larger is higher), or ``None`` for an unknown tier."""
@@ -118,107 +135,117 @@ class Handbook:
         return None if role is None else self.rank(role.data["tier"])
 
     @cached_property
+    def children(self) -> dict[str, dict[str, list[Entity]]]:
+        """Kind → parent id → its entities of that kind (a role's duties, an area's standards)."""
+        index: dict[str, dict[str, list[Entity]]] = defaultdict(lambda: defaultdict(list))
+        for kind in self.kinds:
+            if kind.within is not None:
+                for entity in self.all(kind.name):
+                    index[kind.name][entity.parent or ""].append(entity)
+        return index
+
+    @property
     def duties_of(self) -> dict[str, list[Entity]]:
         """Role id → its duties."""
-        index: dict[str, list[Entity]] = defaultdict(list)
-        for duty in self.all("duty"):
-            index[duty.parent or ""].append(duty)
-        return index
+        return self.children["duty"]
 
     @cached_property
+    def references(self) -> list[Reference]:
+        """Every reference from one entity to another, enumerated once."""
+        return list(iter_references(self))
+
+    @cached_property
+    def referrers(self) -> dict[tuple[str, str], list[Reference]]:
+        """(target kind, target id) → the references that name it."""
+        index: dict[tuple[str, str], list[Reference]] = defaultdict(list)
+        for reference in self.references:
+            index[(reference.target_kind, reference.target_id)].append(reference)
+        return index
+
+    def inverse(self, source_kind: str, field_name: str) -> dict[str, list[Entity]]:
+        """Target id → the entities of ``source_kind`` whose ``field_name`` names it (once each)."""
+        cache = self._inverses
+        key = (source_kind, field_name)
+        if key not in cache:
+            index: dict[str, list[Entity]] = defaultdict(list)
+            for reference in self.references:
+                if reference.source.kind == source_kind and reference.field == field_name:
+                    sources = index[reference.target_id]
+                    if not sources or sources[-1] is not reference.source:
+                        sources.append(reference.source)
+            cache[key] = index
+        return cache[key]
+
+    @property
     def modules_covering(self) -> dict[str, list[Entity]]:
         """Duty id → the modules whose ``covers`` name it."""
-        return self._inverse("module", "covers")
+        return self.inverse("module", "covers")
 
-    @cached_property
+    @property
     def modules_preparing(self) -> dict[str, list[Entity]]:
         """Certificate id → the modules that prepare for it."""
-        return self._inverse("module", "certificates")
+        return self.inverse("module", "certificates")
 
-    @cached_property
+    @property
     def standards_measuring(self) -> dict[str, list[Entity]]:
         """Duty id → the standards whose ``measures`` name it."""
-        return self._inverse("standard", "measures")
+        return self.inverse("standard", "measures")
 
-    @cached_property
+    @property
     def roles_requiring(self) -> dict[str, list[Entity]]:
         """Certificate id → the roles that require it."""
-        index: dict[str, list[Entity]] = defaultdict(list)
-        for role in self.all("role"):
-            for need in role.data.get("certificates") or []:
-                if role not in index[need["certificate"]]:
-                    index[need["certificate"]].append(role)
-        return index
+        return self.inverse("role", "certificates")
 
-    @cached_property
+    @property
     def direct_reports(self) -> dict[str, list[Entity]]:
         """Role id → the roles that report to it."""
-        index: dict[str, list[Entity]] = defaultdict(list)
-        for role in self.all("role"):
-            manager = role.data.get("reports_to")
-            if manager is not None:
-                index[manager].append(role)
-        return index
+        return self.inverse("role", "reports_to")
 
-    def _inverse(self, kind: str, key: str) -> dict[str, list[Entity]]:
-        index: dict[str, list[Entity]] = defaultdict(list)
-        for entity in self.all(kind):
-            for target in entity.data.get(key) or []:
-                index[target].append(entity)
-        return index
+    @cached_property
+    def resolved(self) -> Resolved:
+        """The facts derived from the model (paths, audiences, coverage), computed once."""
+        from validator.resolved import Resolved  # the resolved layer is built on this module
+
+        return Resolved(self)
+
+    def knows(self, target: str) -> bool:
+        """Whether ``target`` is an id of any kind or a policy file path (a waiver's target)."""
+        return bool(self.find(target)) or target in self.documents
 
     def find(self, entity_id: str) -> list[Entity]:
         """Every entity with this id, whatever its kind (ids of different kinds may coincide)."""
         return [
-            self.index[kind][entity_id] for kind in KINDS_OF_ENTITY if entity_id in self.index[kind]
+            self.index[kind.name][entity_id]
+            for kind in self.kinds
+            if kind.editor_ids and not kind.scoped and entity_id in self.index[kind.name]
         ]
 
 
-# Single-file registries: the file's list key (same as its kind) → the kind of its entries.
-_REGISTRIES = {
-    "tiers": "tier",
-    "regulations": "regulation",
-    "certificates": "certificate",
-    "sources": "source",
-}
-
-
-def build(files: PolicyFiles) -> Handbook:
+def build(files: PolicyFiles, kinds: Registry = KINDS) -> Handbook:
     """Index the documents of a policy tree (which must be schema-valid)."""
-    handbook = Handbook(
-        documents=files.documents, file_kind={p: k.name for p, k in files.kinds.items()}
-    )
+    handbook = Handbook(documents=files.documents, kinds=kinds)
     for path, document in files.documents.items():
-        kind = files.kinds[path].name
-        data = document.data
+        kind = files.kinds[path]
         root = Ref(path)
-        if kind == "handbook":
-            handbook.settings = data
-            handbook.settings_ref = root
-            for i, level in enumerate(data.get("service_levels", [])):
-                handbook.add(
-                    Entity("service-level", level["id"], root / "service_levels" / i, level)
-                )
-        elif kind == "role":
-            handbook.add(Entity("role", data["id"], root, data))
-            for i, duty in enumerate(data["duties"]):
-                handbook.add(Entity("duty", duty["id"], root / "duties" / i, duty, data["id"]))
-        elif kind == "module":
-            handbook.add(Entity("module", data["id"], root, data))
-        elif kind == "standards":
-            handbook.add(Entity("area", data["area"], root, data))
-            for i, standard in enumerate(data["standards"]):
-                handbook.add(
-                    Entity(
-                        "standard", standard["id"], root / "standards" / i, standard, data["area"]
-                    )
-                )
-        elif kind in _REGISTRIES:
-            entity_kind = _REGISTRIES[kind]
-            for i, item in enumerate(data[kind]):
-                handbook.add(Entity(entity_kind, item["id"], root / kind / i, item))
-        elif kind == "waivers":
-            handbook.waivers.extend(
-                (root / "waivers" / i, w) for i, w in enumerate(data["waivers"])
-            )
+        if kind.list_key is None:
+            _add(handbook, kind, root, document.data, None)
+            continue
+        for index, item in enumerate(document.data[kind.list_key]):
+            _add(handbook, kind, root / kind.list_key / index, item, None)
     return handbook
+
+
+def _add(
+    handbook: Handbook, kind: Kind, ref: Ref, data: dict[str, Any], parent: str | None
+) -> None:
+    # Kinds nest one or two levels (a role's duties); a stack keeps it iterative all the same.
+    pending = [(kind, ref, data, parent)]
+    while pending:
+        kind, ref, data, parent = pending.pop()
+        entity = Entity(kind.name, kind.identity(data), ref, data, parent)
+        handbook.add(entity)
+        for child in reversed(handbook.kinds.children(kind.name)):
+            assert child.list_key is not None
+            items = data.get(child.list_key) or []
+            for index in reversed(range(len(items))):
+                pending.append((child, ref / child.list_key / index, items[index], entity.id))

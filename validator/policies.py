@@ -2,66 +2,28 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from validator.findings import Finding, Location, Severity, Text
+from validator.kinds import KINDS, Kind, Registry
 from validator.loader import LIMITS, Document, Limits, load_file
 
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of policy file: where it lives and which schema describes it."""
-
-    name: str
-    schema: str
-    """File name in ``schemas/``."""
-    folder: str | None = None
-    """Folder under ``policies/`` for one-file-per-entity kinds; ``None`` for a single file."""
-    filename: str | None = None
-    """The one file name, for kinds that are a single file."""
-
-    def describe(self) -> str:
-        """Where files of this kind live, as shown in messages."""
-        return f"policies/{self.folder}/<id>.yaml" if self.folder else f"policies/{self.filename}"
-
-
-KINDS: tuple[Kind, ...] = (
-    Kind("handbook", "handbook.schema.json", filename="handbook.yaml"),
-    Kind("tiers", "tiers.schema.json", filename="tiers.yaml"),
-    Kind("role", "role.schema.json", folder="roles"),
-    Kind("standards", "standards.schema.json", folder="standards"),
-    Kind("module", "module.schema.json", folder="training"),
-    Kind(
-        "regulations",
-        "regulations.schema.json",
-        filename="regulations.yaml",
-    ),
-    Kind(
-        "certificates",
-        "certificates.schema.json",
-        filename="certificates.yaml",
-    ),
-    Kind("waivers", "waivers.schema.json", filename="waivers.yaml"),
-    Kind("sources", "sources.schema.json", filename="sources.yaml"),
-)
-_SINGLE_FILES = {kind.filename: kind for kind in KINDS if kind.filename}
-_FOLDERS = {kind.folder: kind for kind in KINDS if kind.folder}
 # Notes beside the data are welcome; they are simply not policies.
 _IGNORED_SUFFIXES = frozenset({".md", ".txt"})
 
 
-def kind_of(relative: PurePosixPath) -> Kind | None:
+def kind_of(relative: PurePosixPath, kinds: Registry = KINDS) -> Kind | None:
     """The kind of a path relative to ``policies/``, or ``None`` if it is not a policy location."""
     if relative.suffix != ".yaml":
         return None
     parts = relative.parts
-    if len(parts) == 1:
-        return _SINGLE_FILES.get(parts[0])
-    if len(parts) == 2:
-        return _FOLDERS.get(parts[0])
+    for kind in kinds.files():
+        if len(parts) == 1 and kind.filename == parts[0]:
+            return kind
+        if len(parts) == 2 and kind.folder == parts[0]:
+            return kind
     return None
 
 
@@ -87,40 +49,32 @@ class PolicyFiles:
                 yield document
 
 
-def discover(root: Path, limits: Limits = LIMITS) -> PolicyFiles:
+def discover(root: Path, limits: Limits = LIMITS, kinds: Registry = KINDS) -> PolicyFiles:
     """Load every file under ``root/policies`` (which must exist) and classify it."""
     policies = root / "policies"
     result = PolicyFiles(root)
     paths = sorted(p for p in policies.rglob("*") if not _hidden(p.relative_to(policies)))
-    # The node trees of a large corpus make the cyclic collector dominate loading; nothing here
-    # creates reference cycles, so pausing it is safe and several times faster.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for path in paths:
-            if path.is_dir() and not path.is_symlink():
-                continue
-            display = path.relative_to(root).as_posix()
-            relative = PurePosixPath(path.relative_to(policies).as_posix())
-            if path.is_symlink() and not _inside(path, root):
-                result.findings.append(_outside_link(display))
-                continue
-            kind = kind_of(relative)
-            if kind is None:
-                if relative.suffix not in _IGNORED_SUFFIXES:
-                    result.findings.append(_unknown_file(display, relative))
-                continue
-            result.checked += 1
-            loaded = load_file(path, display, limits)
-            result.findings.extend(loaded.findings)
-            if loaded.findings:
-                result.damaged.add(display)
-            if loaded.document is not None:
-                result.documents[display] = loaded.document
-                result.kinds[display] = kind
-    finally:
-        if collecting:
-            gc.enable()
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            continue
+        display = path.relative_to(root).as_posix()
+        relative = PurePosixPath(path.relative_to(policies).as_posix())
+        if path.is_symlink() and not _inside(path, root):
+            result.findings.append(_outside_link(display))
+            continue
+        kind = kind_of(relative, kinds)
+        if kind is None:
+            if relative.suffix not in _IGNORED_SUFFIXES:
+                result.findings.append(_unknown_file(display, relative, kinds))
+            continue
+        result.checked += 1
+        loaded = load_file(path, display, limits)
+        result.findings.extend(loaded.findings)
+        if loaded.findings:
+            result.damaged.add(display)
+        if loaded.document is not None:
+            result.documents[display] = loaded.document
+            result.kinds[display] = kind
     return result
 
 
@@ -152,9 +106,9 @@ def _outside_link(display: str) -> Finding:
     )
 
 
-def _unknown_file(display: str, relative: PurePosixPath) -> Finding:
-    places = "、".join(kind.describe() for kind in KINDS)
-    places_en = ", ".join(kind.describe() for kind in KINDS)
+def _unknown_file(display: str, relative: PurePosixPath, kinds: Registry) -> Finding:
+    places = "、".join(kind.describe() for kind in kinds.files())
+    places_en = ", ".join(kind.describe() for kind in kinds.files())
     if relative.suffix == ".yml":
         hint = Text("把扩展名改成 .yaml。", "Rename the file to end in .yaml.")
     else:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from validator.errors import ToolError
 from validator.findings import Finding, Severity, Text, pointer_of
+from validator.kinds import KINDS, Registry
 from validator.loader import Document
-from validator.policies import KINDS
 
 if TYPE_CHECKING:
     import jsonschema
@@ -38,7 +38,7 @@ _BASE = "https://handbook.invalid/schemas/"
 class SchemaSet:
     """All schemas of ``schemas/``, read and checked once."""
 
-    def __init__(self, schemas_dir: Path) -> None:
+    def __init__(self, schemas_dir: Path, kinds: Registry = KINDS) -> None:
         if not schemas_dir.is_dir():
             raise ToolError(
                 f"找不到 schemas/ 目录：{schemas_dir}",
@@ -59,29 +59,32 @@ class SchemaSet:
                     f"The schema {file.name} is not a JSON object.",
                 )
             resources[file.name] = {**schema, "$id": _BASE + file.name}
-        for kind in KINDS:
+        self.kinds = kinds
+        for kind in kinds.files():
             if kind.schema not in resources:
                 raise ToolError(
                     f"缺少 schema 文件 schemas/{kind.schema}。",
                     f"The schema schemas/{kind.schema} is missing.",
                 )
         self.documents = resources
-        self._fast = _fast_validators(resources)
+        self._fast = _fast_validators(resources, kinds)
         self._detailed: dict[str, jsonschema.Draft202012Validator] | None = None
         if self._fast is None:
-            self._detailed = _detailed_validators(resources)
+            self._detailed = _detailed_validators(resources, kinds)
 
     def check(self, document: Document, kind: str) -> Iterator[Finding]:
         """Findings for one document; each at the key (or list item) that is wrong."""
         if self._fast is not None and self._fast[kind].is_valid(document.data):
             return
         if self._detailed is None:
-            self._detailed = _detailed_validators(self.documents)
+            self._detailed = _detailed_validators(self.documents, self.kinds)
         for error in self._detailed[kind].iter_errors(document.data):
             yield _finding(document, _most_specific(error))
 
 
-def _detailed_validators(resources: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _detailed_validators(
+    resources: dict[str, dict[str, Any]], kinds: Registry = KINDS
+) -> dict[str, Any]:
     import jsonschema
     from referencing import Registry, Resource
 
@@ -102,24 +105,28 @@ def _detailed_validators(resources: dict[str, dict[str, Any]]) -> dict[str, Any]
             registry=registry,
             format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
         )
-        for kind in KINDS
+        for kind in kinds.files()
+        if kind.schema in resources
     }
 
 
-def _fast_validators(resources: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+def _fast_validators(
+    resources: dict[str, dict[str, Any]], kinds: Registry
+) -> dict[str, Any] | None:
     if jsonschema_rs is None:
         return None
     for name, schema in resources.items():
         if not jsonschema_rs.meta.is_valid(schema):
             # Let the Python validator explain what is wrong with the schema itself.
-            _detailed_validators({name: schema})
+            _detailed_validators({name: schema}, Registry(()))
     try:
         registry = jsonschema_rs.Registry([(_BASE + n, s) for n, s in resources.items()])
         return {
             kind.name: jsonschema_rs.validator_for(
                 resources[kind.schema], registry=registry, validate_formats=True
             )
-            for kind in KINDS
+            for kind in kinds.files()
+            if kind.schema is not None
         }
     except (jsonschema_rs.ReferencingError, ValueError) as error:
         raise ToolError(

@@ -24,7 +24,6 @@ from typing import Any, TextIO
 from validator.errors import ToolError
 from validator.model import Handbook
 from validator.render.markup import module_code
-from validator.training import role_paths
 
 MATRIX = "培训矩阵"
 COVERAGE = "职责覆盖"
@@ -70,7 +69,7 @@ def build_workbook(handbook: Handbook) -> Any:
     modules = sorted(handbook.all("module"), key=lambda m: m.id)
 
     matrix_rows = []
-    paths = {role.id: role_paths(handbook, role) for role in roles}
+    paths = handbook.resolved.paths
     for role in roles:
         for path in paths[role.id]:
             taken = {m.id for m in path.modules}

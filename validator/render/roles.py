@@ -14,7 +14,6 @@ from validator.render.markup import (
     status_badge,
     table,
 )
-from validator.training import role_paths
 
 
 def role_page(handbook: Handbook, role: Entity) -> str:
@@ -152,7 +151,7 @@ def _training(
         "按先修顺序排列。首年学时是新员工第一年完成全部模块的学时；年度复训学时按复训间隔折算。",
         "",
     ]
-    for path in role_paths(handbook, role):
+    for path in handbook.resolved.paths_of(role):
         if path.specialty:
             name = specialties.get(path.specialty, {}).get("name", {})
             lines += [f"### {esc(name.get('zh', path.specialty))}", ""]

@@ -15,18 +15,6 @@ from validator.render.markup import (
 )
 
 
-def _roles_served(handbook: Handbook, module: Entity) -> list[str]:
-    roles: dict[str, None] = {}
-    for duty_id in module.data.get("covers") or []:
-        duty = handbook.get("duty", duty_id)
-        if duty is not None and duty.parent:
-            roles[duty.parent] = None
-    for certificate_id in module.data.get("certificates") or []:
-        for role in handbook.roles_requiring.get(certificate_id, []):
-            roles[role.id] = None
-    return list(roles)
-
-
 def module_page(handbook: Handbook, module: Entity) -> str:
     """What a module covers, whom it serves, how it is delivered, assessed and refreshed."""
     here = f"training/{module.id}.md"
@@ -57,7 +45,10 @@ def module_page(handbook: Handbook, module: Entity) -> str:
         ],
         [
             "服务岗位",
-            "、".join(link(handbook, here, "role", r) for r in _roles_served(handbook, module))
+            "、".join(
+                link(handbook, here, "role", role.id)
+                for role in handbook.resolved.audience.get(module.id, [])
+            )
             or "—",
         ],
     ]

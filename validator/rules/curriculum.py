@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from validator.findings import Ref, Severity, Text
 from validator.model import Entity, Handbook
 from validator.rules.registry import Problem, rule
-from validator.training import role_paths
 
 
 @rule("prerequisites-acyclic")
@@ -151,7 +150,7 @@ def training_hours(handbook: Handbook) -> Iterator[Problem]:
         minimum = minimums.get(role.data["tier"])
         if minimum is None:
             continue
-        for path in role_paths(handbook, role):
+        for path in handbook.resolved.paths_of(role):
             hours = round(path.yearly_hours, 1)
             if hours >= minimum:
                 continue

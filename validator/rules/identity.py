@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from validator.findings import Text
-from validator.model import KINDS_OF_ENTITY, Handbook
+from validator.kinds import Kind
+from validator.model import Entity, Handbook
 from validator.rules.registry import Problem, rule
-from validator.rules.wording import kind_name
 
 
 @rule("id-unique")
@@ -27,42 +27,45 @@ def id_unique(handbook: Handbook) -> Iterator[Problem]:
     **怎么改 / Fix:** 给后出现的那个换一个新 id（消息指向它，并给出第一个的位置）。
     Give the second one (where the message points; the first is shown too) a new id.
     """
-    # Ids are unique within each kind of entity; duties share one kind across all roles.
-    for kind in KINDS_OF_ENTITY:
-        for entity in handbook.declared[kind]:
-            original = handbook.index[kind][entity.id]
+    # Ids are unique within each kind of entity (duties share one kind across all roles);
+    # scoped kinds, such as a role's specialties, only within their parent.
+    for kind in handbook.kinds:
+        if not kind.editor_ids:
+            continue
+        for entity in handbook.declared[kind.name]:
+            original = handbook.index[kind.name][handbook.key(entity)]
             if original is entity:
                 continue
-            name = kind_name(kind)
-            where = original.ref / "area" if kind == "area" else original.ref / "id"
-            yield Problem(
-                entity.ref / ("area" if kind == "area" else "id"),
-                Text(
-                    f"{name.zh} id “{entity.id}” 已经被使用过。",
-                    f"The {name.en} id '{entity.id}' is already used.",
-                ),
-                Text(
-                    "给这一条换一个新的 id；如果两条是同一件事，删除其中一条。",
-                    "Give this one a new id; if both are the same thing, delete one.",
-                ),
-                related=(where,),
-                subject=entity.id,
-            )
-    for role in handbook.all("role"):
-        seen: dict[str, int] = {}
-        for index, specialty in enumerate(role.data.get("specialties") or []):
-            if specialty["id"] in seen:
-                yield Problem(
-                    role.ref / "specialties" / index / "id",
-                    Text(
-                        f"专业方向 “{specialty['id']}” 在本岗位中出现了两次。",
-                        f"The specialty '{specialty['id']}' appears twice in this role.",
-                    ),
-                    Text("删除或改名其中一个。", "Delete or rename one of them."),
-                    related=(role.ref / "specialties" / seen[specialty["id"]] / "id",),
-                    subject=role.id,
-                )
-            seen.setdefault(specialty["id"], index)
+            yield _duplicate(handbook, kind, entity, original)
+
+
+def _duplicate(handbook: Handbook, kind: Kind, entity: Entity, original: Entity) -> Problem:
+    name = kind.label
+    if kind.scoped:
+        parent = handbook.kinds.label(kind.within or "")
+        message = Text(
+            f"{name.zh} “{entity.id}” 在本{parent.zh}中出现了两次。",
+            f"The {name.en} '{entity.id}' appears twice in this {parent.en}.",
+        )
+        hint = Text("删除或改名其中一个。", "Delete or rename one of them.")
+        subject = entity.parent
+    else:
+        message = Text(
+            f"{name.zh} id “{entity.id}” 已经被使用过。",
+            f"The {name.en} id '{entity.id}' is already used.",
+        )
+        hint = Text(
+            "给这一条换一个新的 id；如果两条是同一件事，删除其中一条。",
+            "Give this one a new id; if both are the same thing, delete one.",
+        )
+        subject = entity.id
+    return Problem(
+        handbook.id_ref(entity),
+        message,
+        hint,
+        related=(handbook.id_ref(original),),
+        subject=subject,
+    )
 
 
 @rule("id-matches-file")
@@ -80,12 +83,14 @@ def id_matches_file(handbook: Handbook) -> Iterator[Problem]:
     **怎么改 / Fix:** 把文件改名为 `<id>.yaml`，或者改正 id（如果是 id 写错了）。
     Rename the file to `<id>.yaml`, or correct the id if that is what is wrong.
     """
-    for kind, key in (("role", "id"), ("module", "id"), ("area", "area")):
-        for entity in handbook.declared[kind]:
+    for kind in handbook.kinds:
+        if not kind.one_per_file:
+            continue
+        for entity in handbook.declared[kind.name]:
             stem = PurePosixPath(entity.ref.path).stem
             if stem != entity.id:
                 yield Problem(
-                    entity.ref / key,
+                    handbook.id_ref(entity),
                     Text(
                         f"文件名是 “{stem}.yaml”，但 id 是 “{entity.id}”。",
                         f"The file is named '{stem}.yaml' but its id is '{entity.id}'.",

@@ -7,12 +7,8 @@ from collections.abc import Iterator
 
 from validator.findings import Ref, Text
 from validator.model import Handbook
-from validator.references import Reference, iter_references, resolves, specialties_of
+from validator.references import Reference, candidates, resolves
 from validator.rules.registry import Problem, rule
-from validator.rules.waivers import target_exists
-from validator.rules.wording import kind_name
-
-_REQUIRED_FILES = ("handbook.yaml", "tiers.yaml", "regulations.yaml", "certificates.yaml")
 
 
 @rule("ref-resolves")
@@ -40,11 +36,11 @@ def ref_resolves(handbook: Handbook) -> Iterator[Problem]:
     **怎么改 / Fix:** 改成建议的 id，或者先创建被引用的条目。
     Use the suggested id, or create the thing being referred to first.
     """
-    for reference in iter_references(handbook):
+    for reference in handbook.references:
         if not resolves(handbook, reference):
             yield _unresolved(handbook, reference)
     for ref, waiver in handbook.waivers:
-        if not target_exists(handbook, waiver["target"]):
+        if not handbook.knows(waiver["target"]):
             yield Problem(
                 ref / "target",
                 Text(
@@ -61,17 +57,15 @@ def ref_resolves(handbook: Handbook) -> Iterator[Problem]:
 
 
 def _unresolved(handbook: Handbook, reference: Reference) -> Problem:
-    kind = kind_name(reference.target_kind)
-    if reference.target_kind == "specialty":
-        candidates = dict.fromkeys(specialties_of(handbook, reference.source))
-    else:
-        candidates = dict.fromkeys(handbook.index[reference.target_kind])
-    close = difflib.get_close_matches(reference.target_id, list(candidates), n=1, cutoff=0.5)
+    kind = handbook.kinds.label(reference.target_kind)
+    scoped = handbook.kinds[reference.target_kind].scoped
+    known = candidates(handbook, reference)
+    close = difflib.get_close_matches(reference.target_id, known, n=1, cutoff=0.5)
     related: tuple[Ref, ...] = ()
-    if close and reference.target_kind != "specialty":
+    if close and not scoped:
         target = handbook.get(reference.target_kind, close[0])
         if target is not None:
-            related = (target.ref / ("area" if target.kind == "area" else "id"),)
+            related = (handbook.id_ref(target),)
     message = Text(
         f"{kind.zh} “{reference.target_id}” 不存在。",
         f"There is no {kind.en} '{reference.target_id}'.",
@@ -97,9 +91,9 @@ def files_present(handbook: Handbook) -> Iterator[Problem]:
     These registries are what the other files refer to; without one of them many references
     break at once. **Fix:** restore the file (see `git log -- policies/<file>`).
     """
-    for name in _REQUIRED_FILES:
-        path = f"policies/{name}"
-        if path not in handbook.documents:
+    for kind in handbook.kinds.files():
+        path = f"policies/{kind.filename}"
+        if kind.required and path not in handbook.documents:
             yield Problem(
                 Ref(path),
                 Text(f"缺少文件 {path}。", f"The file {path} is missing."),

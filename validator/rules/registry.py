@@ -56,6 +56,12 @@ class Rule:
     check: Check | None = None
 
     @property
+    def adjustable(self) -> bool:
+        """Whether ``rules:`` in ``handbook.yaml`` may change the severity (not for the reading
+        checks, nor for the check of those settings themselves)."""
+        return self.stage == "rules" and self.id != "rule-config"
+
+    @property
     def summary(self) -> Text:
         """The first paragraph of the documentation: a Chinese line, then the English."""
         paragraph = self.doc.strip().split("\n\n", 1)[0].splitlines()
