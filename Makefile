@@ -13,11 +13,11 @@ PDF_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
 .PHONY: site test lint check install clean system-packages bench
 
-# The plugin validates the policies inside the build and stops it, listing file:line, on errors.
-# Then the printable job descriptions and the workbook the pages link to go into site/downloads.
+# The plugin validates the policies inside the build and stops it, listing file:line, on errors;
+# it also writes the printable job descriptions and the workbook the pages link to (site/downloads),
+# keeping printed PDFs in .cache/ so an unchanged role is not printed again.
 site: $(STAMP) system-packages
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
-	$(BIN)/handbook export all -o site/downloads
 
 test: $(STAMP) system-packages lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest
@@ -68,4 +68,4 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 clean:
-	rm -rf $(VENV) site test-output .bench
+	rm -rf $(VENV) site test-output .bench .cache

@@ -8,11 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import REPO, TODAY
 from tests.payloads import PAYLOAD, poison_policies
 from validator.engine import run
-from validator.render import Site, render
+from validator.render import Site, expand_nav, nav_paths, render
 from validator.render.markup import esc
 
 LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -66,11 +67,22 @@ def test_every_id_on_a_role_page_is_a_link(site: Site) -> None:
 
 
 def test_navigation_lists_roles_by_tier_frontline_first(site: Site) -> None:
-    sections = [next(iter(item)) for item in site.nav]
+    authored = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    nav = expand_nav(authored, site)
+    sections = [next(iter(item)) for item in nav]
     assert sections[:4] == ["首页", "简介", "组织架构", "岗位说明书"]
-    roles = site.nav[3]["岗位说明书"]
+    roles = nav[3]["岗位说明书"]
     assert roles[0] == "roles/index.md"
     assert next(iter(roles[1])) == "基层操作与服务类"
+    assert "handbook:" not in str(nav)
+
+
+def test_default_navigation_holds_every_generated_section(site: Site) -> None:
+    listed = set(nav_paths(site.nav))
+    assert {"index.md", "roles/index.md", "roles/cs-specialist.md", "standards/security.md"} <= (
+        listed
+    )
+    assert "handbook:" not in str(site.nav)
 
 
 def test_escaping_turns_markup_into_character_references() -> None:

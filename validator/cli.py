@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import os
 import sys
 import tempfile
@@ -15,14 +14,12 @@ from typing import TextIO
 
 import yaml
 
+from validator import diff as impact
+from validator import explain as explaining
+from validator import rule_listing
 from validator.baseline import apply_baseline, known_fingerprints
-from validator.diff import compare
-from validator.diff import render_markdown as diff_markdown
-from validator.diff import render_text as diff_text
-from validator.diff import to_json as diff_json
 from validator.engine import run
 from validator.errors import ToolError
-from validator.explain import explain, render_text, to_json
 from validator.exports import EXPORTERS
 from validator.findings import Text
 from validator.reporters import REPORTERS, ReportContext
@@ -100,13 +97,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--base", required=True, metavar="REF", help="git revision to compare with")
     diff.add_argument("--root", type=Path, default=Path("."))
-    diff.add_argument("--format", choices=("markdown", "json", "text"), default="markdown")
+    diff.add_argument("--format", choices=sorted(impact.FORMATS), default="markdown")
     diff.add_argument("--lang", choices=("zh", "en"))
     diff.add_argument("--today", type=_date)
     rules = commands.add_parser(
-        "rules", help="list every rule", description="List every rule with its severity."
+        "rules",
+        help="list every rule, or show one rule's documentation",
+        description="List every rule with its severity, or show the documentation of the "
+        "rules named.",
     )
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("id", nargs="*", help="rule ids (default: every rule)")
+    rules.add_argument("--format", choices=sorted(rule_listing.FORMATS), default="text")
     rules.add_argument("--lang", choices=("zh", "en"))
     export = commands.add_parser(
         "export",
@@ -125,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("id")
     explain.add_argument("--root", type=Path, default=Path("."))
-    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument("--format", choices=sorted(explaining.FORMATS), default="text")
     explain.add_argument("--lang", choices=("zh", "en"))
     explain.add_argument("--today", type=_date)
     return parser
@@ -195,13 +196,8 @@ def _diff(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
         base = checkout(root, args.base, Path(scratch))
         before = run(base, today=args.today)
     after = run(root, today=args.today)
-    impact = compare(args.base, before, after)
-    if args.format == "json":
-        out.write(json.dumps(diff_json(impact), ensure_ascii=False, indent=2) + "\n")
-    elif args.format == "text":
-        out.write(diff_text(impact, lang))
-    else:
-        out.write(diff_markdown(impact, lang))
+    found = impact.compare(args.base, before, after)
+    out.write(impact.FORMATS[args.format](found, lang))
     return EXIT_CLEAN
 
 
@@ -222,25 +218,20 @@ def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> in
 
 
 def _rules(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
-    if args.format == "json":
-        listing = [
-            {
-                "id": entry.id,
-                "severity": entry.severity.label,
-                "stage": entry.stage,
-                "summary": {"zh": entry.summary.zh, "en": entry.summary.en},
-                "description": entry.body,
-            }
-            for entry in RULES.values()
-        ]
-        out.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
-        return EXIT_CLEAN
-    width = max(len(rule_id) for rule_id in RULES)
-    for entry in RULES.values():
-        out.write(
-            f"{entry.id:<{width}}  {entry.severity.label:<7}  {entry.stage:<6}  "
-            f"{entry.summary.get(lang)}\n"
+    unknown = [rule_id for rule_id in args.id if rule_id not in RULES]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], list(RULES), n=1)
+        err.write(
+            Text(
+                f"没有叫 “{unknown[0]}” 的规则。" + (f"是不是 “{close[0]}”？" if close else ""),
+                f"There is no rule named '{unknown[0]}'."
+                + (f" Did you mean '{close[0]}'?" if close else ""),
+            ).get(lang)
+            + "\n"
         )
+        return EXIT_TOOL
+    entries = [RULES[rule_id] for rule_id in args.id] or list(RULES.values())
+    out.write(rule_listing.FORMATS[args.format](entries, lang))
     return EXIT_CLEAN
 
 
@@ -257,7 +248,7 @@ def _explain(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> i
         )
         REPORTERS["text"](result.findings, out, ReportContext(lang=lang))
         return EXIT_FINDINGS
-    explanations = explain(result.handbook, args.id, result.findings)
+    explanations = explaining.explain(result.handbook, args.id, result.findings)
     if not explanations:
         known = [i for kind in result.handbook.index.values() for i in kind]
         close = difflib.get_close_matches(args.id, known, n=3)
@@ -268,11 +259,7 @@ def _explain(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> i
         )
         out.write(guess.get(lang) + "\n")
         return EXIT_FINDINGS
-    if args.format == "json":
-        payload = [to_json(e) for e in explanations]
-        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    else:
-        out.write("\n".join(render_text(e, lang) for e in explanations))
+    out.write(explaining.FORMATS[args.format](explanations, lang))
     return EXIT_CLEAN
 
 

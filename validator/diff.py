@@ -16,6 +16,7 @@ from validator.engine import Result
 from validator.findings import Finding, Text
 from validator.kinds import Kind
 from validator.model import Entity, Handbook
+from validator.outputs import Format, as_json
 from validator.render import render
 from validator.reporters.json_report import finding_json
 
@@ -272,3 +273,15 @@ def to_json(impact: Impact, lang: str = "zh") -> dict[str, Any]:
         "fixed": [finding_json(f, lang) for f in impact.fixed],
         "pages": impact.pages,
     }
+
+
+def _json(impact: Impact, lang: str) -> str:
+    return as_json(to_json(impact, lang))
+
+
+FORMATS: dict[str, Format[Impact]] = {
+    "markdown": render_markdown,
+    "json": _json,
+    "text": render_text,
+}
+"""``handbook diff --format``: the pull-request comment, JSON for workflows, terminal text."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from validator.findings import Finding, Location, Text
 from validator.model import Entity, Handbook
+from validator.outputs import Format, as_json
 from validator.references import target_key
 from validator.reporters.json_report import finding_json, location_json
 
@@ -198,3 +199,15 @@ def to_json(explanation: Explanation, lang: str = "zh") -> dict[str, Any]:
         "facts": explanation.facts,
         "findings": [finding_json(f, lang) for f in explanation.findings],
     }
+
+
+def _text(explanations: list[Explanation], lang: str) -> str:
+    return "\n".join(render_text(explanation, lang) for explanation in explanations)
+
+
+def _json(explanations: list[Explanation], lang: str) -> str:
+    return as_json([to_json(explanation, lang) for explanation in explanations])
+
+
+FORMATS: dict[str, Format[list[Explanation]]] = {"text": _text, "json": _json}
+"""``handbook explain --format``."""

@@ -5,15 +5,20 @@ A thin adapter: checking lives in :mod:`validator.engine` and rendering in
 away. Events:
 
 * ``on_config``: run the validator; stop the build with the findings as ``file:line`` lines if an
-  error is not waived; set the navigation from the data;
-* ``on_files``: add the generated pages as in-memory files;
+  error is not waived; fill the generated sections (``handbook:roles``...) into the author's
+  navigation in ``mkdocs.yml``;
+* ``on_files``: add the generated pages as in-memory files, and list in the navigation any
+  hand-written page of ``docs/`` that the author's navigation leaves out;
 * ``on_page_content``: sanitise every page's HTML, a second line of defence behind the renderer's
-  escaping, so nothing from a pull request can put live markup on the intranet.
+  escaping, so nothing from a pull request can put live markup on the intranet;
+* ``on_post_build``: write the downloads (data, workbook, PDFs) the pages link to, so a plain
+  ``mkdocs build`` or ``mkdocs serve`` has no dead link; unchanged PDFs come from a cache.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +33,12 @@ from mkdocs.structure.pages import Page
 
 from validator.engine import run
 from validator.errors import ToolError
+from validator.exports import write_downloads
+from validator.exports.pdf import pdf_available
 from validator.findings import Severity
-from validator.render import Site, render
+from validator.model import Handbook
+from validator.render import Site, expand_nav, nav_paths, render
+from validator.render.downloads import FOLDER, Downloads
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -50,6 +59,10 @@ class HandbookConfig(Config):
     """Repository root holding ``policies/`` and ``schemas/``, relative to ``mkdocs.yml``."""
     lang = options.Choice(("zh", "en"), default="zh")
     """Language of the validation messages printed during the build."""
+    downloads = options.Type(bool, default=True)
+    """Write the downloads (JSON, workbook, PDFs) into the site; PDFs need Chromium."""
+    cache_dir = options.Type(str, default=".cache/handbook")
+    """Where printed PDFs are kept between builds, relative to ``root``."""
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -57,10 +70,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def __init__(self) -> None:
         self.site: Site | None = None
+        self.handbook: Handbook | None = None
+        self.offered = Downloads(pdf=False, workbook=False)
+        self.root = Path(".")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Validate once for this build; on success, render the pages and set the navigation."""
         root = Path(config.config_file_path).parent / self.config.root
+        self.root = root
         lang = self.config.lang
         try:
             result = run(root)
@@ -77,15 +94,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 "政策文件校验未通过，见上面的 file:line 列表（handbook check 可以单独运行检查）。"
                 " Policy validation failed; see the file:line list above."
             )
-        self.site = render(result.handbook)
-        config["nav"] = self.site.nav
+        self.handbook = result.handbook
+        wanted = self.config.downloads
+        self.offered = Downloads(pdf=wanted and pdf_available(), workbook=wanted)
+        if wanted and not self.offered.pdf:
+            log.warning("Chromium is not installed: the site links no PDFs (make installs it).")
+        self.site = render(result.handbook, self.offered)
+        config["nav"] = expand_nav(config["nav"], self.site) if config["nav"] else self.site.nav
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add every generated page as an in-memory file."""
         if self.site is None:  # pragma: no cover - on_config always runs first
             return files
-        listed = set(_nav_paths(self.site.nav))
+        listed = set(nav_paths(config["nav"]))
         for path, markdown in self.site.pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
@@ -94,23 +116,34 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             # the navigation on purpose.
             inclusion = InclusionLevel.UNDEFINED if path in listed else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+        # A page an author adds to docs/ belongs in the navigation even if mkdocs.yml does not
+        # name it yet: it goes at the end, under its own title.
+        for file in files.documentation_pages():
+            generated = file.src_uri in self.site.pages
+            if not generated and file.src_uri not in listed and file.inclusion.is_in_nav():
+                config["nav"].append(file.src_uri)
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the downloads the pages link to into the built site."""
+        if self.handbook is None or not self.offered.workbook:
+            return
+        try:
+            write_downloads(
+                self.handbook,
+                Path(config.site_dir) / FOLDER,
+                sys.stdout,
+                pdf=self.offered.pdf,
+                cache=self.root / self.config.cache_dir / "pdf",
+            )
+        except ToolError as error:
+            raise PluginError(error.text.get(self.config.lang)) from error
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Remove anything executable from the page body (scripts, handlers, javascript: links)."""
         return sanitise(html)
-
-
-def _nav_paths(nav: Any) -> list[str]:
-    if isinstance(nav, str):
-        return [nav]
-    if isinstance(nav, list):
-        return [path for item in nav for path in _nav_paths(item)]
-    if isinstance(nav, dict):
-        return [path for item in nav.values() for path in _nav_paths(item)]
-    return []
 
 
 def sanitise(html: str) -> str:

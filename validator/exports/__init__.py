@@ -23,11 +23,24 @@ def export_all(handbook: Handbook, output: str, stdout: TextIO) -> None:
             "请用 -o 指定目录，例如 -o site/downloads。",
             "Give a folder with -o, e.g. -o site/downloads.",
         )
-    folder = Path(output)
+    write_downloads(handbook, Path(output), stdout)
+
+
+def write_downloads(
+    handbook: Handbook,
+    folder: Path,
+    stdout: TextIO,
+    *,
+    pdf: bool = True,
+    cache: Path | None = None,
+) -> None:
+    """The site's downloads (data, workbook and, with ``pdf``, the PDFs) into ``folder``;
+    PDFs whose pages did not change are taken from ``cache``."""
     folder.mkdir(parents=True, exist_ok=True)
     export_json(handbook, str(folder / "handbook.json"), stdout)
     export_xlsx(handbook, str(folder / "training.xlsx"), stdout)
-    export_pdf(handbook, str(folder), stdout)
+    if pdf:
+        export_pdf(handbook, str(folder), stdout, cache)
 
 
 EXPORTERS: dict[str, Exporter] = {
@@ -37,4 +50,4 @@ EXPORTERS: dict[str, Exporter] = {
     "all": export_all,
 }
 
-__all__ = ["EXPORTERS", "Exporter"]
+__all__ = ["EXPORTERS", "Exporter", "write_downloads"]

@@ -11,8 +11,11 @@ everything.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import importlib.util
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -91,8 +94,17 @@ def _footer(handbook: Handbook, today: date) -> str:
     )
 
 
-def export_pdf(handbook: Handbook, output: str, stdout: TextIO) -> None:
-    """Write one PDF per role under ``output/roles/`` and ``output/handbook.pdf``."""
+def pdf_available() -> bool:
+    """Whether this machine can print PDFs (Chromium and Playwright are installed)."""
+    return CHROMIUM.exists() and importlib.util.find_spec("playwright") is not None
+
+
+def export_pdf(handbook: Handbook, output: str, stdout: TextIO, cache: Path | None = None) -> None:
+    """Write one PDF per role under ``output/roles/`` and ``output/handbook.pdf``.
+
+    With ``cache``, a PDF whose page (Markdown, stylesheet, footer) is unchanged since an
+    earlier run is copied from there instead of printed again.
+    """
     if output == "-":
         raise ToolError(
             "PDF 需要写入目录，请用 -o 指定目录。",
@@ -128,11 +140,23 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO) -> None:
     parts = "".join(f'<section class="hb-part">{_body(pages[p])}</section>' for p in whole)
     title = (handbook.settings.get("title") or {}).get("zh", "员工手册")
     documents.append((folder / "handbook.pdf", _document(title, parts)))
+    printing: list[tuple[Path, str, Path | None]] = []
+    for target, document in documents:
+        cached = None
+        if cache is not None:
+            key = hashlib.sha256(f"{footer}\0{document}".encode()).hexdigest()
+            cached = cache / f"{key}.pdf"
+            if cached.is_file():
+                shutil.copyfile(cached, target)
+                continue
+        printing.append((target, document, cached))
+    if not printing:
+        return
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page()
-            for target, document in documents:
+            for target, document, cached in printing:
                 page.set_content(document, wait_until="load")
                 page.pdf(
                     path=str(target),
@@ -143,5 +167,8 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO) -> None:
                     footer_template=footer,
                     margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
                 )
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(target, cached)
         finally:
             browser.close()

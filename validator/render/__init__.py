@@ -1,7 +1,13 @@
 """Pure rendering: the checked handbook → Markdown pages and a navigation, with no MkDocs in sight.
 
 The MkDocs plugin only adds these pages to the build, so the renderer can be tested on its own
-and moved to a pre-build script if MkDocs' plugin system goes away.
+and moved to a pre-build script if MkDocs' plugin system goes away. Pages of single entities
+(a role, a module, a standards area) come from the registry of kinds: every kind whose entry
+gives it a page per entity gets one, drawn by its registered renderer.
+
+The navigation belongs to the author: ``mkdocs.yml`` lists the pages in the order wanted and
+writes ``handbook:roles`` and ``handbook:standards`` where the generated sections go
+(:func:`expand_nav`); :func:`default_nav` is used only when ``mkdocs.yml`` has no ``nav``.
 """
 
 from __future__ import annotations
@@ -14,17 +20,22 @@ from typing import Any
 
 from validator.model import Handbook
 from validator.render.coverage_page import coverage_page
+from validator.render.downloads import Downloads
+from validator.render.entity_pages import page_renderer
 from validator.render.home import home, organisation
 from validator.render.markup import LIST_LIMIT
 from validator.render.registries import certificates_page, regulations_page, sources_page
-from validator.render.roles import role_page, roles_index
-from validator.render.standards_pages import area_page, standards_index
-from validator.render.training_pages import module_page, training_index
+from validator.render.roles import roles_index
+from validator.render.standards_pages import standards_index
+from validator.render.training_pages import training_index
 from validator.render.validator_pages import rules_page, waivers_page
 
 NAV_ENTITY_LIMIT = LIST_LIMIT
 """Role pages are listed in the navigation only up to this many: Material repeats the navigation
 on every page, so a long list would make each page, and the build, grow with the handbook."""
+
+SECTION = "handbook:"
+"""How ``mkdocs.yml``'s navigation names a generated section: ``handbook:roles``."""
 
 
 @dataclass
@@ -32,30 +43,41 @@ class Site:
     """Generated pages (path relative to the docs folder → Markdown) and the navigation."""
 
     pages: dict[str, str] = field(default_factory=dict)
-    nav: list[Any] = field(default_factory=list)
+    sections: dict[str, list[Any]] = field(default_factory=dict)
+    """The generated parts of the navigation, by name (``roles``, ``standards``)."""
+
+    @property
+    def nav(self) -> list[Any]:
+        """The navigation used when ``mkdocs.yml`` gives none."""
+        expanded: list[Any] = expand_nav(default_nav(), self)
+        return expanded
 
 
-def render(handbook: Handbook) -> Site:
-    """Every generated page of the handbook site."""
+def render(handbook: Handbook, downloads: Downloads | None = None) -> Site:
+    """Every generated page of the handbook site.
+
+    ``downloads`` says which printable files the site offers; pages link only to those.
+    """
+    offered = downloads if downloads is not None else Downloads()
     site = Site()
-    site.pages["index.md"] = home(handbook)
+    site.pages["index.md"] = home(handbook, offered)
     site.pages["organisation.md"] = organisation(handbook)
     site.pages["roles/index.md"] = roles_index(handbook)
-    for role in handbook.all("role"):
-        site.pages[f"roles/{role.id}.md"] = role_page(handbook, role)
-    site.pages["training/index.md"] = training_index(handbook)
-    for module in handbook.all("module"):
-        site.pages[f"training/{module.id}.md"] = module_page(handbook, module)
+    for kind in handbook.kinds:
+        if kind.page is None or "{id}" not in kind.page:
+            continue
+        renderer = page_renderer(kind.name)
+        for entity in handbook.all(kind.name):
+            site.pages[kind.page.format(id=entity.id)] = renderer(handbook, entity, offered)
+    site.pages["training/index.md"] = training_index(handbook, offered)
     site.pages["standards/index.md"] = standards_index(handbook)
-    for area in handbook.all("area"):
-        site.pages[f"standards/{area.id}.md"] = area_page(handbook, area)
     site.pages["regulations.md"] = regulations_page(handbook)
     site.pages["certificates.md"] = certificates_page(handbook)
     site.pages["sources.md"] = sources_page(handbook)
     site.pages["coverage.md"] = coverage_page(handbook)
     site.pages["rules.md"] = rules_page()
     site.pages["waivers.md"] = waivers_page(handbook, handbook.today)
-    site.nav = _nav(handbook)
+    site.sections = _sections(handbook)
     site.pages = {path: _with_title(markdown) for path, markdown in site.pages.items()}
     return site
 
@@ -78,15 +100,15 @@ def _safe(title: str) -> str:
     return html.escape(title)
 
 
-def _nav(handbook: Handbook) -> list[Any]:
+def _sections(handbook: Handbook) -> dict[str, list[Any]]:
+    resolved = handbook.resolved
     roles: list[Any] = ["roles/index.md"]
     if sum(1 for _ in handbook.all("role")) <= NAV_ENTITY_LIMIT:
         # Frontline first: most readers are frontline staff looking for their own role.
-        for tier in sorted(handbook.all("tier"), key=lambda t: int(t.data["rank"])):
+        for tier in resolved.tiers:
             pages = [
                 {_safe(role.display("zh")): f"roles/{role.id}.md"}
-                for role in handbook.all("role")
-                if role.data["tier"] == tier.id
+                for role in resolved.roles_by_tier.get(tier.id, [])
             ]
             if pages:
                 roles.append({_safe(tier.display("zh")): pages})
@@ -94,22 +116,47 @@ def _nav(handbook: Handbook) -> list[Any]:
     standards += [
         {_safe(area.display("zh")): f"standards/{area.id}.md"} for area in handbook.all("area")
     ]
+    return {"roles": roles, "standards": standards}
+
+
+def default_nav() -> list[Any]:
+    """The handbook's own order of pages, for a ``mkdocs.yml`` without a ``nav``."""
     return [
         {"首页": "index.md"},
-        {"简介": "introduction.md"},
         {"组织架构": "organisation.md"},
-        {"岗位说明书": roles},
+        {"岗位说明书": f"{SECTION}roles"},
         {"培训体系": "training/index.md"},
-        {"服务标准": standards},
+        {"服务标准": f"{SECTION}standards"},
         {"法律法规": "regulations.md"},
         {"持证要求": "certificates.md"},
         {"覆盖矩阵": "coverage.md"},
         {
             "手册维护": [
-                {"编辑指南": "editor-guide.md"},
                 {"校验规则": "rules.md"},
                 {"豁免": "waivers.md"},
                 {"资料出处": "sources.md"},
             ]
         },
     ]
+
+
+def expand_nav(nav: Any, site: Site) -> Any:
+    """``nav`` with every ``handbook:<section>`` replaced by that generated section."""
+    if isinstance(nav, str) and nav.startswith(SECTION):
+        return site.sections.get(nav.removeprefix(SECTION), [])
+    if isinstance(nav, list):
+        return [expand_nav(item, site) for item in nav]
+    if isinstance(nav, dict):
+        return {title: expand_nav(item, site) for title, item in nav.items()}
+    return nav
+
+
+def nav_paths(nav: Any) -> list[str]:
+    """Every page path a navigation names."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, list):
+        return [path for item in nav for path in nav_paths(item)]
+    if isinstance(nav, dict):
+        return [path for item in nav.values() for path in nav_paths(item)]
+    return []

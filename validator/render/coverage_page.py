@@ -9,22 +9,28 @@ from validator.render.markup import LIST_LIMIT, esc, href, link, module_code, ta
 def coverage_page(handbook: Handbook) -> str:
     """Per role: a matrix of its duties against the modules that train them, with coverage %."""
     here = "coverage.md"
-    duties = list(handbook.all("duty"))
-    covered = sum(1 for d in duties if d.id in handbook.modules_covering)
-    total = f"{100 * covered / len(duties):.0f}%" if duties else "100%"
+    resolved = handbook.resolved
+    coverage = resolved.coverage
     lines = [
         "# 职责与培训覆盖矩阵",
         "",
-        f"全部 {len(duties)} 条职责中有 {covered} 条至少由一个培训模块覆盖，覆盖率 **{total}**。"
+        f"全部 {coverage.duties} 条职责中有 {coverage.covered} 条至少由一个培训模块覆盖，"
+        f"覆盖率 **{coverage.percent:.0f}%**。"
         "每个岗位一张表：行是职责，列是覆盖这些职责的培训模块。",
         "",
     ]
     rows = []
     for role in handbook.all("role"):
-        own = handbook.duties_of.get(role.id, [])
-        done = sum(1 for d in own if d.id in handbook.modules_covering)
-        share = f"{100 * done / len(own):.0f}%" if own else "—"
-        rows.append([link(handbook, here, "role", role.id), str(len(own)), str(done), share])
+        figures = resolved.role_coverage[role.id]
+        share = f"{figures.percent:.0f}%" if figures.duties else "—"
+        rows.append(
+            [
+                link(handbook, here, "role", role.id),
+                str(figures.duties),
+                str(figures.covered),
+                share,
+            ]
+        )
     lines += ["## 各岗位覆盖率", "", table(["岗位", "职责数", "已覆盖", "覆盖率"], rows)]
     roles = list(handbook.all("role"))
     if len(roles) > LIST_LIMIT:
@@ -32,7 +38,7 @@ def coverage_page(handbook: Handbook) -> str:
         roles = [
             r
             for r in roles
-            if any(d.id not in handbook.modules_covering for d in handbook.duties_of.get(r.id, []))
+            if resolved.role_coverage[r.id].covered < resolved.role_coverage[r.id].duties
         ]
         lines += ["岗位很多，下面只列出覆盖不完整的岗位的矩阵；每个岗位的培训见其岗位说明书。", ""]
     for role in roles:

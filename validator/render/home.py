@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from validator.model import Entity, Handbook
+from validator.render.downloads import HANDBOOK_PDF, Downloads, download_link
 from validator.render.markup import LIST_LIMIT, anchor, bilingual, esc, href, link
 
 
-def home(handbook: Handbook) -> str:
+def home(handbook: Handbook, downloads: Downloads) -> str:
     """What the handbook is, its figures, and how a member of staff finds their role."""
     here = "index.md"
     settings = handbook.settings
     title = settings.get("title") or {}
-    duties = list(handbook.all("duty"))
-    covered = sum(1 for d in duties if d.id in handbook.modules_covering)
-    percent = 100 * covered / len(duties) if duties else 100.0
+    resolved = handbook.resolved
+    coverage = resolved.coverage
     lines = [
         f"# {esc(title.get('zh', '员工手册'))}",
         "",
@@ -25,10 +25,10 @@ def home(handbook: Handbook) -> str:
         '<div class="hb-figures" markdown>',
         "",
         f"- **{sum(1 for _ in handbook.all('role'))}** 个岗位",
-        f"- **{len(duties)}** 条职责",
+        f"- **{coverage.duties}** 条职责",
         f"- **{sum(1 for _ in handbook.all('standard'))}** 项服务标准",
         f"- **{sum(1 for _ in handbook.all('module'))}** 个培训模块",
-        f"- 培训覆盖率 **{percent:.0f}%**（{covered}/{len(duties)}）",
+        f"- 培训覆盖率 **{coverage.percent:.0f}%**（{coverage.covered}/{coverage.duties}）",
         "",
         "</div>",
         "",
@@ -43,9 +43,9 @@ def home(handbook: Handbook) -> str:
         # A national group has thousands of roles: the list lives on its own page.
         lines += [f"全部岗位见[岗位说明书]({href(here, 'roles/index.md')})。", ""]
     else:
-        for tier in sorted(handbook.all("tier"), key=lambda t: int(t.data["rank"])):
+        for tier in resolved.tiers:
             lines += [f"### {esc(tier.display('zh'))}", ""]
-            for role in _roles_of(handbook, tier.id):
+            for role in resolved.roles_by_tier.get(tier.id, []):
                 english = f'<span class="hb-en" lang="en">{esc(role.display("en"))}</span>'
                 lines.append(f"- {link(handbook, here, 'role', role.id)} {english}")
             lines.append("")
@@ -61,7 +61,7 @@ def home(handbook: Handbook) -> str:
         "",
     ]
     lines += [
-        '<p class="hb-download"><a href="downloads/handbook.pdf">下载整本手册（PDF）</a></p>',
+        download_link(here, HANDBOOK_PDF, "下载整本手册（PDF）", downloads.pdf),
         "",
     ]
     version = settings.get("version")
@@ -70,15 +70,12 @@ def home(handbook: Handbook) -> str:
     return "\n".join(lines)
 
 
-def _roles_of(handbook: Handbook, tier_id: str) -> list[Entity]:
-    return [role for role in handbook.all("role") if role.data["tier"] == tier_id]
-
-
 def organisation(handbook: Handbook) -> str:
     """The tiers with their owners, and the reporting tree as nested lists (no script needed)."""
     here = "organisation.md"
     lines = ["# 组织架构", "", "## 岗位层级", ""]
-    for tier in sorted(handbook.all("tier"), key=lambda t: -int(t.data["rank"])):
+    resolved = handbook.resolved
+    for tier in reversed(resolved.tiers):
         lines += [
             f"### {esc(tier.display('zh'))} {{#{anchor(tier.id)}}}",
             "",
@@ -89,7 +86,9 @@ def organisation(handbook: Handbook) -> str:
         ]
         if tier.data.get("summary"):
             lines += [bilingual(tier, "summary"), ""]
-        roles = [link(handbook, here, "role", r.id) for r in _roles_of(handbook, tier.id)]
+        roles = [
+            link(handbook, here, "role", r.id) for r in resolved.roles_by_tier.get(tier.id, [])
+        ]
         lines += [f"**本层级岗位：** {'、'.join(roles) or '—'}", ""]
     lines += ["## 汇报关系", "", '<div class="hb-tree" markdown>', ""]
     roots = [r for r in handbook.all("role") if r.data.get("reports_to") is None]

@@ -58,32 +58,28 @@ def anchor(entity_id: str) -> str:
 
 
 def page_of(handbook: Handbook, kind: str, entity_id: str) -> tuple[str, str]:
-    """(page path, fragment) where an entity is shown."""
-    if kind == "role":
-        return f"roles/{entity_id}.md", ""
-    if kind == "module":
-        return f"training/{entity_id}.md", ""
-    if kind == "duty":
-        duty = handbook.get("duty", entity_id)
-        role = duty.parent if duty is not None else ""
-        return f"roles/{role}.md", anchor(entity_id)
-    if kind == "standard":
-        standard = handbook.get("standard", entity_id)
-        area = standard.parent if standard is not None else ""
-        return f"standards/{area}.md", anchor(entity_id)
-    if kind == "area":
-        return f"standards/{entity_id}.md", ""
-    if kind == "tier":
-        return "organisation.md", anchor(entity_id)
-    if kind == "regulation":
-        return "regulations.md", anchor(entity_id)
-    if kind == "certificate":
-        return "certificates.md", anchor(entity_id)
-    if kind == "source":
-        return "sources.md", anchor(entity_id)
-    if kind == "service-level":
-        return "standards/index.md", anchor(entity_id)
-    return "index.md", ""
+    """(page path, fragment) where an entity is shown, as the registry of kinds places it.
+
+    A kind with a page per entity (``roles/{id}.md``) gets its own page; a kind listed on one
+    page (``regulations.md``) an anchor there; a kind without a page (a duty) an anchor on its
+    parent's page.
+    """
+    fragment = ""
+    entity = handbook.get(kind, entity_id)
+    described = handbook.kinds.get(kind)
+    while described is not None and described.page is None and described.within:
+        fragment = fragment or anchor(entity_id)
+        parent_id = entity.parent if entity is not None else None
+        described = handbook.kinds.get(described.within)
+        entity = handbook.get(described.name, parent_id or "") if described else None
+        entity_id = parent_id or ""
+    if described is None or described.page is None:
+        return "index.md", ""
+    if "{id}" in described.page:
+        return described.page.format(id=entity_id), fragment
+    if described.singleton is not None:
+        return described.page, fragment
+    return described.page, fragment or anchor(entity_id)
 
 
 def href(here: str, target: str, fragment: str = "") -> str:

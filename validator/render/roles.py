@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from validator.model import Entity, Handbook
+from validator.render.downloads import Downloads, download_link, role_pdf
+from validator.render.entity_pages import entity_page
 from validator.render.markup import (
     anchor,
     bilingual,
@@ -16,7 +18,8 @@ from validator.render.markup import (
 )
 
 
-def role_page(handbook: Handbook, role: Entity) -> str:
+@entity_page("role")
+def role_page(handbook: Handbook, role: Entity, downloads: Downloads) -> str:
     """Tier, manager, reports, summary, duties with standards and training, certificates, path."""
     here = f"roles/{role.id}.md"
     manager = role.data.get("reports_to")
@@ -36,9 +39,9 @@ def role_page(handbook: Handbook, role: Entity) -> str:
         "",
         f'<p class="hb-en" lang="en">{esc(role.display("en"))}</p>',
         "",
-        # Written by `handbook export pdf` beside the site (see `make site`).
-        f'<p class="hb-download"><a href="../../downloads/roles/{esc(role.id)}.pdf">'
-        "下载打印版岗位说明书（PDF，含签字栏）</a></p>",
+        download_link(
+            here, role_pdf(role.id), "下载打印版岗位说明书（PDF，含签字栏）", downloads.pdf
+        ),
         "",
         table(["项目", "内容"], facts),
         "## 岗位概述",
@@ -189,11 +192,10 @@ def roles_index(handbook: Handbook) -> str:
         "每个岗位一页：职责、衡量标准、持证要求和培训路径，可直接打印。",
         "",
     ]
-    for tier in sorted(handbook.all("tier"), key=lambda t: -int(t.data["rank"])):
+    resolved = handbook.resolved
+    for tier in reversed(resolved.tiers):
         rows = []
-        for role in handbook.all("role"):
-            if role.data["tier"] != tier.id:
-                continue
+        for role in resolved.roles_by_tier.get(tier.id, []):
             manager = role.data.get("reports_to")
             rows.append(
                 [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from validator.model import Entity, Handbook
+from validator.render.downloads import Downloads
+from validator.render.entity_pages import entity_page
 from validator.render.labels import FREQUENCY, label
 from validator.render.markup import anchor, bilingual, entry_heading, esc, link, status_badge, table
 
@@ -33,7 +35,8 @@ def standards_index(handbook: Handbook) -> str:
     return "\n".join(lines)
 
 
-def area_page(handbook: Handbook, area: Entity) -> str:
+@entity_page("area")
+def area_page(handbook: Handbook, area: Entity, downloads: Downloads) -> str:
     """Every standard of one area with its targets per service level."""
     here = f"standards/{area.id}.md"
     levels = list(handbook.all("service-level"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from validator.model import Entity, Handbook
+from validator.render.downloads import WORKBOOK, Downloads, download_link
+from validator.render.entity_pages import entity_page
 from validator.render.labels import CATEGORY, DELIVERY, KIRKPATRICK, STAGE, label
 from validator.render.markup import (
     bilingual,
@@ -15,7 +17,8 @@ from validator.render.markup import (
 )
 
 
-def module_page(handbook: Handbook, module: Entity) -> str:
+@entity_page("module")
+def module_page(handbook: Handbook, module: Entity, downloads: Downloads) -> str:
     """What a module covers, whom it serves, how it is delivered, assessed and refreshed."""
     here = f"training/{module.id}.md"
     data = module.data
@@ -95,7 +98,7 @@ def bilingual_text(value: dict[str, str]) -> str:
     return esc(value["zh"])
 
 
-def training_index(handbook: Handbook) -> str:
+def training_index(handbook: Handbook, downloads: Downloads) -> str:
     """The catalogue: every module by category, with hours, delivery and refresher."""
     here = "training/index.md"
     lines = [
@@ -105,8 +108,9 @@ def training_index(handbook: Handbook) -> str:
         "培训分为入职/岗前、在岗、转岗/晋升和复训/换证四个阶段；每个模块写明学时、培训方式、"
         "考核方式和复训周期，考核按柯氏四级评估（反应、学习、行为、结果）设计。",
         "",
-        '<p class="hb-download"><a href="../downloads/training.xlsx">'
-        "下载培训矩阵与年度培训计划（Excel 工作簿）</a></p>",
+        download_link(
+            here, WORKBOOK, "下载培训矩阵与年度培训计划（Excel 工作簿）", downloads.workbook
+        ),
         "",
     ]
     minimums = (handbook.settings.get("training") or {}).get("min_hours_per_year") or {}
