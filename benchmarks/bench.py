@@ -38,8 +38,6 @@ for name in sorted(glob.glob(sys.argv[1] + "/policies/**/*.yaml", recursive=True
     with open(name, "rb") as stream:
         yaml.load(stream.read(), Loader=yaml.CSafeLoader)
 """
-KIND_FOLDERS = {"role": "roles", "module": "training", "standards": "standards"}
-SINGLE_FILES = ("handbook", "tiers", "regulations", "certificates", "waivers")
 
 
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
@@ -60,22 +58,18 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
 
 def checkjsonschema(corpus: Path) -> list[list[str]]:
     """One check-jsonschema command per kind of policy file, as its users would run it."""
+    from validator.kinds import KINDS
+
     commands = []
-    for kind, folder in KIND_FOLDERS.items():
-        files = sorted(str(p) for p in (corpus / "policies" / folder).glob("*.yaml"))
+    for kind in KINDS.files():
+        if kind.folder:
+            files = sorted(str(p) for p in (corpus / "policies" / kind.folder).glob("*.yaml"))
+        else:
+            single = corpus / "policies" / str(kind.filename)
+            files = [str(single)] if single.exists() else []
         if files:
-            schema = corpus / "schemas" / f"{kind}.schema.json"
+            schema = corpus / "schemas" / str(kind.schema)
             commands.append([str(BIN / "check-jsonschema"), "--schemafile", str(schema), *files])
-    for name in SINGLE_FILES:
-        schema = corpus / "schemas" / f"{name}.schema.json"
-        commands.append(
-            [
-                str(BIN / "check-jsonschema"),
-                "--schemafile",
-                str(schema),
-                str(corpus / "policies" / f"{name}.yaml"),
-            ]
-        )
     return commands
 
 

@@ -47,7 +47,7 @@ def module_page(handbook: Handbook, module: Entity, downloads: Downloads) -> str
             or "—",
         ],
         [
-            "服务岗位",
+            "受训岗位",
             "、".join(
                 link(handbook, here, "role", role.id)
                 for role in handbook.resolved.audience.get(module.id, [])

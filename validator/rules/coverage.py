@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from validator.findings import Ref, Severity, Text
-from validator.model import Entity, Handbook
+from validator.model import Handbook
 from validator.rules.registry import Problem, rule
 
 
@@ -214,13 +214,8 @@ def regulation_cited(handbook: Handbook) -> Iterator[Problem]:
     **怎么改 / Fix:** 在相关职责的 `cites:` 或培训模块的 `regulations:` 中引用它，或从登记表删除。
     Cite it where it applies, or remove it from the register.
     """
-    cited: set[str] = set()
-    for entity in _citing(handbook):
-        for key in ("cites", "basis"):
-            cited.update(c["regulation"] for c in entity.data.get(key) or [])
-        cited.update(entity.data.get("regulations") or [])
     for regulation in handbook.all("regulation"):
-        if regulation.id not in cited:
+        if not handbook.referrers.get(("regulation", regulation.id)):
             yield Problem(
                 regulation.ref / "id",
                 Text(
@@ -234,8 +229,3 @@ def regulation_cited(handbook: Handbook) -> Iterator[Problem]:
                 ),
                 subject=regulation.id,
             )
-
-
-def _citing(handbook: Handbook) -> Iterator[Entity]:
-    for kind in ("duty", "standard", "certificate", "module"):
-        yield from handbook.all(kind)
