@@ -151,10 +151,10 @@ def test_markdown_code_is_shown_verbatim(text: str) -> None:
     in_cell = read_html(github(in_table(markdown_code(text, in_table=True))))
     assert set(in_cell.tags) <= STRUCTURE | {"code"}
     assert in_cell.tags.count("code") == 1
-    assert "".join(in_cell.text).split("问题", 1)[1].strip("\n") == shown(text)
+    assert "".join(in_cell.text).split("问题", 1)[1].strip("\n") == terminal_text(text)
     alone = read_html(github(markdown_code(text) + "\n"))
     assert alone.tags == ["p", "code"]
-    assert "".join(alone.text).strip("\n") == shown(text)
+    assert "".join(alone.text).strip("\n") == terminal_text(text)
 
 
 @pytest.mark.parametrize("text", HOSTILE)

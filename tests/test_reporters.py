@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
@@ -187,3 +188,75 @@ def test_shipped_sarif_has_help_links_from_mkdocs_yml(run_cli: Cli) -> None:
     assert code == 0
     driver = json.loads(out)["runs"][0]["tool"]["driver"]
     assert driver["rules"][0]["helpUri"].startswith("http://handbook.intranet/rules/#")
+
+
+# An ESC sequence that clears the screen and prints a green verdict, a line break that forges a
+# finding (and a GitHub workflow command), and a control character XML 1.0 refuses.
+FORGED = "\x1b[2J\x1b[32mall clear\npolicies/x.yaml:1:1: error [forged] \x01"
+PHISHING = "[请点此批准](https://evil.example/approve) @org/team <img src=x>"
+ODD_NAME = "policies/drafts/a\n::error file=x::forged \x1b[2J.yaml"
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    """A tree whose findings quote a hostile key, a hostile value and a hostile file name."""
+    root = case_root(tmp_path / "no-such-case", tmp_path / "root")
+    worker = root / WORKER
+    key = FORGED.replace("\x1b", "\\e").replace("\n", "\\n").replace("\x01", "\\x01")
+    worker.write_text(worker.read_text(encoding="utf-8") + f'"{key}": 1\n', encoding="utf-8")
+    module = root / "policies/training/m-work.yaml"
+    text = module.read_text(encoding="utf-8")
+    module.write_text(re.sub(r"(?m)^hours: .*$", f'hours: "{PHISHING}"', text), encoding="utf-8")
+    (root / ODD_NAME).parent.mkdir()
+    (root / ODD_NAME).write_text("id: x\n", encoding="utf-8")
+    return root
+
+
+def check(run_cli: Cli, root: Path, fmt: str) -> str:
+    code, out, err = run_cli("check", "--root", str(root), "--lang", "en", "--format", fmt)
+    assert (code, err) == (1, "")
+    return out
+
+
+def test_text_shows_hostile_keys_and_names_inert(run_cli: Cli, hostile: Path) -> None:
+    lines = check(run_cli, hostile, "text").splitlines()
+    assert lines[0] == (
+        "policies/drafts/a\\n::error file=x::forged \\x1b[2J.yaml:1:1: error [file-unknown] "
+        "No policy kind lives at this path, so the file would be neither checked nor published."
+    )
+    findings = [line for line in lines if not line.startswith("    ")][:-1]
+    assert [line.split(" [", 1)[1].split("]")[0] for line in findings] == [
+        "file-unknown",
+        "schema",
+        "schema",
+    ]
+    assert findings[1].startswith(
+        f"{WORKER}:18:1: error [schema] '\\x1b[2J\\x1b[32mall clear\\n"
+        "policies/x.yaml:1:1: error [forged] \\x01' "
+    )
+    assert lines[-1] == "3 errors, 0 warnings in 3 files; 10 files checked."
+    assert not re.search("[\x00-\x1f\x7f-\x9f]", "".join(lines))
+
+
+def test_github_annotations_cannot_be_forged(run_cli: Cli, hostile: Path) -> None:
+    out = check(run_cli, hostile, "github")
+    commands = [line.split(" ", 1)[0] for line in out.splitlines()[:-1]]
+    assert commands == ["::error"] * 3
+    assert out.splitlines()[0].startswith(
+        "::error file=policies/drafts/a\\n%3A%3Aerror file=x%3A%3Aforged \\x1b[2J.yaml,line=1,"
+    )
+    assert "\x1b" not in out and "\x01" not in out
+
+
+def test_markdown_shows_links_mentions_and_html_as_text(run_cli: Cli, hostile: Path) -> None:
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    out = check(run_cli, hostile, "markdown")
+    page = cmarkgfm.github_flavored_markdown_to_html(out, options=Options.CMARK_OPT_UNSAFE)
+    tags = set(re.findall(r"<([a-z0-9]+)", page))
+    assert tags == {"h3", "p", "table", "thead", "tbody", "tr", "th", "td", "code"}
+    assert len(re.findall("<tr>", page)) == 1 + 3
+    # The schema message shortens the value it quotes; what it keeps is plain text.
+    assert "[请点此批准](https\u200b://evil.example/approve) @\u200borg/team &lt;img src=x" in page
+    assert "<code>policies/drafts/a\\n::error file=x::forged \\x1b[2J.yaml:1:1</code>" in page

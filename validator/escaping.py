@@ -148,10 +148,10 @@ def markdown_code(text: str, *, in_table: bool = False) -> str:
 
     The fence is one backtick longer than the longest run of backticks in the text, so the text
     cannot close it. In a GFM table (``in_table=True``) a pipe must still be escaped, even inside
-    a code span, or it splits the cell. Line breaks become spaces; control and bidi characters
-    are shown as escapes.
+    a code span, or it splits the cell. Line breaks, control and bidi characters are shown as
+    escapes (``\\n``, ``\\x1b``): a code span shows a name exactly, and no name holds a line break.
     """
-    shown = visible_controls(_LINE_BREAKS.sub(" ", text))
+    shown = visible_controls(text)
     if in_table:
         shown = shown.replace("|", "\\|")
     longest = max((len(run) for run in re.findall("`+", shown)), default=0)
