@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 
 import jsonschema
 import pytest
+from junitparser import JUnitXml, TestCase
 
 from tests.conftest import TODAY, case_root
 from validator.engine import run
@@ -260,3 +261,42 @@ def test_markdown_shows_links_mentions_and_html_as_text(run_cli: Cli, hostile: P
     # The schema message shortens the value it quotes; what it keeps is plain text.
     assert "[请点此批准](https\u200b://evil.example/approve) @\u200borg/team &lt;img src=x" in page
     assert "<code>policies/drafts/a\\n::error file=x::forged \\x1b[2J.yaml:1:1</code>" in page
+
+
+def read_junit(text: str, tmp_path: Path) -> dict[str, TestCase]:
+    """The test cases of a JUnit report as a CI dashboard reads them (from a file)."""
+    report = tmp_path / "junit.xml"
+    report.write_text(text, encoding="utf-8")
+    xml = JUnitXml.fromfile(str(report))
+    return {case.name: case for suite in xml for case in suite}
+
+
+def test_junit_skips_the_rules_that_a_broken_file_kept_from_running(
+    run_cli: Cli, hostile: Path, tmp_path: Path
+) -> None:
+    cases = read_junit(check(run_cli, hostile, "junit"), tmp_path)
+    assert list(cases) == list(RULES)
+    skipped = [name for name, case in cases.items() if case.is_skipped]
+    assert skipped == [r for r in RULES if RULES[r].stage == "rules" and r != "rule-config"]
+    assert {r.message for name in skipped for r in cases[name].result} == {
+        "Not run: a file failed to load or to match its schema; the cross-file rules run once "
+        "those errors are fixed."
+    }
+    failed = [name for name, case in cases.items() if case.is_failure]
+    assert failed == ["file-unknown", "schema"]
+    (schema_failure,) = cases["schema"].result
+    assert (schema_failure.text or "").count("\n") == 2  # one line per finding, and the key's \n
+    assert "[forged] \\x01'" in (schema_failure.text or "")
+    (unknown,) = cases["file-unknown"].result
+    assert (unknown.message or "").startswith(
+        "policies/drafts/a\n::error file=x::forged \\x1b[2J.yaml:1:1: No policy kind"
+    )
+    assert all(cases[r].is_passed for r in RULES if RULES[r].stage == "load" and r not in failed)
+
+
+def test_junit_skips_nothing_when_every_file_loads(
+    cross_file: list[Finding], tmp_path: Path
+) -> None:
+    cases = read_junit(render("junit", cross_file), tmp_path)
+    assert [name for name, case in cases.items() if case.is_skipped] == []
+    assert [name for name, case in cases.items() if case.is_failure] == ["ref-resolves"]
