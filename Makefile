@@ -68,4 +68,4 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 clean:
-	rm -rf $(VENV) site test-output .bench
+	rm -rf $(VENV) site test-output .bench .test-tools

@@ -1,19 +1,26 @@
-"""Every output format over one list of findings, checked exactly, SARIF against its schema."""
+"""Every output format over one list of findings, checked exactly and read by the software that
+consumes it: SARIF by its schema and Microsoft's SARIF multitool, JUnit by junitparser, Markdown
+by GitHub's parser, Code Quality by GitLab's documented fields."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import stat
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import jsonschema
 import pytest
 from junitparser import JUnitXml, TestCase
 
-from tests.conftest import TODAY, case_root
+from tests.conftest import CASES, TODAY, case_root
+from tests.npm_tools import node, npm_package
 from validator.engine import run
 from validator.findings import Finding
 from validator.reporters import REPORTERS, ReportContext
@@ -130,8 +137,17 @@ def test_sarif_validates_against_the_official_schema(cross_file: list[Finding]) 
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(log)
     (sarif_run,) = log["runs"]
-    rules = sarif_run["tool"]["driver"]["rules"]
+    driver = sarif_run["tool"]["driver"]
+    assert driver["informationUri"] == "http://handbook.intranet/rules/"
+    assert sarif_run["automationDetails"] == {"id": "handbook/"}
+    rules = driver["rules"]
     assert [r["id"] for r in rules] == list(RULES)
+    names = {r["id"]: r["name"] for r in rules}
+    assert names["duty-has-training"] == "DutyHasTraining"
+    assert names["schema"] == "SchemaValid"
+    for rule_id, name in names.items():
+        assert re.fullmatch("(?:[A-Z][a-z0-9]*)+", name) and name.lower() != rule_id.lower()
+    assert len(set(names.values())) == len(names)
     for rule in rules:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert rule["help"]["text"]
@@ -147,6 +163,31 @@ def test_sarif_validates_against_the_official_schema(cross_file: list[Finding]) 
     assert related["artifactLocation"]["uri"] == "policies/roles/lead.yaml"
     assert "suppressions" not in first
     assert waived["suppressions"][0]["kind"] == "external"
+
+
+def test_sarif_uris_are_encoded_and_messages_plain(run_cli: Cli, hostile: Path) -> None:
+    code, out, _ = run_cli("check", "--root", str(hostile), "--format", "sarif", "--lang", "en")
+    assert code == 1
+    log = json.loads(out)
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(log)
+    (sarif_run,) = log["runs"]
+    assert "informationUri" not in sarif_run["tool"]["driver"]  # no mkdocs.yml names a site
+    results = sarif_run["results"]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in results] == [
+        {
+            "uri": "policies/drafts/a%0A%3A%3Aerror%20file%3Dx%3A%3Aforged%20%1B%5B2J.yaml",
+            "uriBaseId": "%SRCROOT%",
+        },
+        {"uri": WORKER, "uriBaseId": "%SRCROOT%"},
+        {"uri": "policies/training/m-work.yaml", "uriBaseId": "%SRCROOT%"},
+    ]
+    # SARIF reads [text](target) in a message as a link; brackets from the data are escaped.
+    assert results[2]["message"]["text"].startswith(
+        "'hours' must be a number, but it is text: "
+        '"\\[请点此批准\\](https://evil.example/approve) @org/team <img src=x'
+    )
+    assert "\\x1b\\[2J\\x1b\\[32mall clear\\n" in results[1]["message"]["text"]
 
 
 def test_sarif_baseline_state(cross_file: list[Finding]) -> None:
@@ -201,7 +242,7 @@ ODD_NAME = "policies/drafts/a\n::error file=x::forged \x1b[2J.yaml"
 @pytest.fixture
 def hostile(tmp_path: Path) -> Path:
     """A tree whose findings quote a hostile key, a hostile value and a hostile file name."""
-    root = case_root(tmp_path / "no-such-case", tmp_path / "root")
+    root = case_root(tmp_path / "no-such-case", tmp_path / "hostile")
     worker = root / WORKER
     key = FORGED.replace("\x1b", "\\e").replace("\n", "\\n").replace("\x01", "\\x01")
     worker.write_text(worker.read_text(encoding="utf-8") + f'"{key}": 1\n', encoding="utf-8")
@@ -300,3 +341,74 @@ def test_junit_skips_nothing_when_every_file_loads(
     cases = read_junit(render("junit", cross_file), tmp_path)
     assert [name for name, case in cases.items() if case.is_skipped] == []
     assert [name for name, case in cases.items() if case.is_failure] == ["ref-resolves"]
+
+
+MULTITOOL = ("@microsoft/sarif-multitool", "5.7.0")
+SITE = "site_url: http://handbook.intranet/\n"
+
+
+@pytest.fixture(scope="session")
+def multitool() -> Path:
+    """The multitool's executable for this platform."""
+    package = npm_package(*MULTITOOL)
+    binary = Path(node("process.stdout.write(require(process.argv[1]))", str(package)))
+    # npm may skip the package's install script that marks it executable.
+    binary.chmod(binary.stat().st_mode | stat.S_IXUSR)
+    return binary
+
+
+def validate(multitool: Path, logs: list[Path], output: Path) -> list[dict[str, Any]]:
+    """Every error and warning the multitool reports on ``logs``."""
+    levels = ["--level", "Error;Warning"]
+    subprocess.run(
+        [str(multitool), "validate", *map(str, logs), *levels, "--output", str(output)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "DOTNET_CLI_TELEMETRY_OPTOUT": "1"},
+    )
+    (run,) = json.loads(output.read_text(encoding="utf-8"))["runs"]
+    assert run["invocations"][0]["executionSuccessful"] is True
+    results: list[dict[str, Any]] = run.get("results", [])
+    return results
+
+
+def sarif_of(run_cli: Cli, root: Path, *extra: str) -> str:
+    (root / "mkdocs.yml").write_text(SITE, encoding="utf-8")
+    code, out, _ = run_cli("check", "--root", str(root), "--format", "sarif", *extra)
+    assert code == 1
+    return out
+
+
+ENCODED = "%E6%96%B0%E5%B2%97%E4%BD%8D%20%E8%8D%89%E7%A8%BF.yaml"
+
+
+def test_multitool_finds_no_error_or_warning(
+    run_cli: Cli, hostile: Path, cross_file: list[Finding], tmp_path: Path, multitool: Path
+) -> None:
+    odd = case_root(CASES / "file-unknown" / "fail", tmp_path / "odd")
+    assert (odd / "policies/drafts/新岗位 草稿.yaml").exists()
+    odd_log = sarif_of(run_cli, odd)
+    assert ENCODED in odd_log
+    logs = {
+        "odd-names.sarif": odd_log,
+        "hostile.sarif": sarif_of(run_cli, hostile),
+        "cross-file.sarif": render(
+            "sarif", cross_file, site_url="http://handbook.intranet/", baseline=True
+        ),
+        # The file name written as it is: proves the multitool does check what we claim.
+        "raw-name.sarif": odd_log.replace(ENCODED, "新岗位 草稿.yaml"),
+    }
+    for name, text in logs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    results = validate(multitool, [tmp_path / name for name in logs], tmp_path / "out.sarif")
+    reported = [
+        (
+            Path(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).name,
+            r["ruleId"],
+            r["level"],
+        )
+        for r in results
+    ]
+    assert reported == [("raw-name.sarif", "SARIF1002", "error")]
