@@ -4,6 +4,7 @@ by GitHub's parser, Code Quality by GitLab's documented fields."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -412,3 +413,57 @@ def test_multitool_finds_no_error_or_warning(
         for r in results
     ]
     assert reported == [("raw-name.sarif", "SARIF1002", "error")]
+
+
+GITLAB_SCHEMA = Path(__file__).parent / "data" / "gitlab-code-quality.schema.json"
+
+
+def gitlab_report(text: str) -> list[dict[str, Any]]:
+    """The report, checked against GitLab's documented fields, with unique fingerprints."""
+    report: list[dict[str, Any]] = json.loads(text)
+    schema = json.loads(GITLAB_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator(schema).validate(report)
+    assert len({issue["fingerprint"] for issue in report}) == len(report)
+    return report
+
+
+def test_gitlab_code_quality(cross_file: list[Finding]) -> None:
+    # The waived finding is accepted: it is not an issue in the merge request.
+    assert gitlab_report(render("gitlab", cross_file)) == [
+        {
+            "type": "issue",
+            "description": "There is no role 'leed'. Did you mean 'lead'?",
+            "check_name": "ref-resolves",
+            "fingerprint": cross_file[0].fingerprint,
+            "severity": "critical",
+            "location": {"path": WORKER, "lines": {"begin": 4}},
+        }
+    ]
+
+
+def test_gitlab_code_quality_from_the_cli(run_cli: Cli, hostile: Path) -> None:
+    report = gitlab_report(check(run_cli, hostile, "gitlab"))
+    assert [(i["check_name"], i["severity"], i["location"]) for i in report] == [
+        ("file-unknown", "critical", {"path": ODD_NAME, "lines": {"begin": 1}}),
+        ("schema", "critical", {"path": WORKER, "lines": {"begin": 18}}),
+        ("schema", "critical", {"path": "policies/training/m-work.yaml", "lines": {"begin": 5}}),
+    ]
+    assert report[1]["description"].startswith("'\\x1b[2J\\x1b[32mall clear\\npolicies/x.yaml")
+
+
+def test_gitlab_fingerprints_stay_unique_for_identical_findings(
+    cross_file: list[Finding],
+) -> None:
+    twice = [cross_file[0], cross_file[0]]
+    known = dataclasses.replace(cross_file[0], in_baseline=True)
+    report = gitlab_report(render("gitlab", [*twice, known]))
+    assert report[0]["fingerprint"] == cross_file[0].fingerprint
+    assert [issue["severity"] for issue in report] == ["critical", "critical", "info"]
+
+
+def test_gitlab_report_of_a_clean_handbook_is_empty(run_cli: Cli, tmp_path: Path) -> None:
+    root = case_root(tmp_path / "no-such-case", tmp_path / "clean")
+    code, out, _ = run_cli(
+        "check", "--root", str(root), "--format", "gitlab", "--today", "2026-11-25"
+    )
+    assert (code, json.loads(out)) == (0, [])
