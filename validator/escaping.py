@@ -113,10 +113,10 @@ def visible_controls(text: str) -> str:
 def terminal_text(text: str) -> str:
     r"""Text safe to print on a terminal or a CI log: nothing in it is a control sequence.
 
-    ESC, CR, LF and every other C0 and C1 control, U+2028/U+2029 and the bidi overrides and
-    isolates (U+202A-202E, U+2066-2069) become visible escapes such as ``\x1b``, ``\r``, ``\n``
-    or ``\u202e``. So a value can neither recolour or clear the screen nor start a line of its
-    own (a forged finding or CI command).
+    ESC, CR, LF and every other C0 and C1 control, U+2028/U+2029, and the bidi marks, embeddings,
+    overrides and isolates (U+061C, U+200E/U+200F, U+202A-202E, U+2066-2069) become visible
+    escapes such as ``\x1b``, ``\r``, ``\n`` or ``\u202e``. So a value can neither recolour or
+    clear the screen nor start a line of its own (a forged finding or CI command).
     """
     return visible_controls(text)
 
