@@ -68,4 +68,4 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 clean:
-	rm -rf $(VENV) site test-output .bench .cache
+	rm -rf $(VENV) site test-output .bench .cache .test-tools

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from validator.reporters.base import ReportContext, Reporter
 from validator.reporters.github import report_github
-from validator.reporters.json_report import report_json
+from validator.reporters.gitlab import report_gitlab
+from validator.reporters.json_report import finding_json, report_json
 from validator.reporters.junit import report_junit
 from validator.reporters.markdown_report import report_markdown
 from validator.reporters.sarif import report_sarif
@@ -21,6 +22,7 @@ REPORTERS: dict[str, Reporter] = {
     "sarif": report_sarif,
     "junit": report_junit,
     "github": report_github,
+    "gitlab": report_gitlab,
 }
 
-__all__ = ["REPORTERS", "ReportContext", "Reporter"]
+__all__ = ["REPORTERS", "ReportContext", "Reporter", "finding_json"]

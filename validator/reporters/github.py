@@ -1,10 +1,16 @@
-"""GitHub Actions workflow commands: annotations on the changed lines of a pull request."""
+"""GitHub Actions workflow commands: annotations on the changed lines of a pull request.
+
+The runner reads a workflow command at the start of any log line, and its log viewer obeys ANSI
+escapes; so every text from the data is made terminal-safe first (no ESC, no line break of its
+own), then encoded as the command syntax requires.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TextIO
 
+from validator.escaping import terminal_text
 from validator.findings import Finding, Location, Severity
 from validator.reporters.base import ReportContext, summary
 
@@ -12,6 +18,7 @@ _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 
 def _data(text: str) -> str:
+    # Only the line breaks the reporter itself puts between message and hint are left to encode.
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -21,7 +28,7 @@ def _property(text: str) -> str:
 
 def _annotation(command: str, location: Location, title: str, message: str) -> str:
     return (
-        f"::{command} file={_property(location.path)},line={location.line},"
+        f"::{command} file={_property(terminal_text(location.path))},line={location.line},"
         f"col={location.column},title={_property(title)}::{_data(message)}\n"
     )
 
@@ -34,9 +41,9 @@ def report_github(findings: Sequence[Finding], out: TextIO, context: ReportConte
         if finding.suppressed:
             continue
         command = "notice" if finding.in_baseline else _COMMAND[finding.severity]
-        message = finding.message.get(lang)
+        message = terminal_text(finding.message.get(lang))
         if finding.hint is not None:
-            message += f"\n{finding.hint.get(lang)}"
+            message += f"\n{terminal_text(finding.hint.get(lang))}"
         title = f"[{finding.rule}]"
         out.write(_annotation(command, finding.location, title, message))
         for related in finding.related:
@@ -45,7 +52,8 @@ def report_github(findings: Sequence[Finding], out: TextIO, context: ReportConte
                     command,
                     related,
                     f"[{finding.rule}] {other_end}",
-                    f"{finding.message.get(lang)} ({finding.location})",
+                    f"{terminal_text(finding.message.get(lang))} "
+                    f"({terminal_text(str(finding.location))})",
                 )
             )
     out.write(summary(findings, context).get(lang) + "\n")

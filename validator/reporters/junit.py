@@ -1,4 +1,10 @@
-"""JUnit XML for CI dashboards: one test case per rule, failing with file:line messages."""
+"""JUnit XML for CI dashboards: one test case per rule, failing with file:line messages.
+
+A rule that did not run is ``<skipped>``, not passed: the cross-file rules run only when every file
+loaded and matched its schema, so a broken file must not turn them all green. Every text goes
+through :func:`~validator.escaping.xml_chars` (ElementTree escapes markup but writes any
+character), so a control character in a key still gives a well-formed document.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,27 @@ from collections.abc import Sequence
 from typing import TextIO
 from xml.etree import ElementTree
 
-from validator.findings import Finding, Severity
+from validator.escaping import xml_chars
+from validator.findings import Finding, Severity, Text
 from validator.reporters.base import ReportContext
 from validator.rules import RULES
+
+# Checked while preparing the cross-file rules (handbook.yaml's rule settings); its errors stop
+# them from running, like those of the load and schema stages.
+_RULE_SETTINGS = "rule-config"
+_NOT_RUN = Text(
+    "没有运行：有文件读取失败或不符合 schema，先修正这些错误，跨文件的规则才会运行。",
+    "Not run: a file failed to load or to match its schema; the cross-file rules run once "
+    "those errors are fixed.",
+)
+
+
+def rules_not_run(findings: Sequence[Finding]) -> list[str]:
+    """The ids of the cross-file rules that an error in an earlier stage kept from running."""
+    gates = {rid for rid, r in RULES.items() if r.stage != "rules"} | {_RULE_SETTINGS}
+    if not any(f.rule in gates and f.severity is Severity.ERROR for f in findings):
+        return []
+    return [rid for rid, r in RULES.items() if rid not in gates]
 
 
 def report_junit(findings: Sequence[Finding], out: TextIO, context: ReportContext) -> None:
@@ -18,30 +42,36 @@ def report_junit(findings: Sequence[Finding], out: TextIO, context: ReportContex
     for finding in findings:
         by_rule[finding.rule].append(finding)
     failing = {rule for rule, found in by_rule.items() if any(f.fails for f in found)}
+    skipped = set(rules_not_run(findings))
     suite = ElementTree.Element(
         "testsuite",
         name="handbook",
         tests=str(len(RULES)),
         failures=str(len(failing)),
         errors="0",
-        skipped="0",
+        skipped=str(len(skipped)),
     )
     for rule_id, rule in RULES.items():
         case = ElementTree.SubElement(
             suite, "testcase", classname=f"handbook.{rule.stage}", name=rule_id
         )
+        if rule_id in skipped:
+            ElementTree.SubElement(case, "skipped", message=_NOT_RUN.get(context.lang))
+            continue
         found = by_rule.get(rule_id, [])
         lines = [
-            f"{f.location}: {f.severity.label}{' (waived)' if f.suppressed else ''} "
-            f"{f.message.get(context.lang)}"
+            xml_chars(
+                f"{f.location}: {f.severity.label}{' (waived)' if f.suppressed else ''} "
+                f"{f.message.get(context.lang)}"
+            )
             for f in found
         ]
         if rule_id in failing:
-            failures = [f for f in found if f.fails]
+            first = next(f for f in found if f.fails)
             failure = ElementTree.SubElement(
                 case,
                 "failure",
-                message=f"{failures[0].location}: {failures[0].message.get(context.lang)}",
+                message=xml_chars(f"{first.location}: {first.message.get(context.lang)}"),
                 type=Severity.ERROR.label,
             )
             failure.text = "\n".join(lines)

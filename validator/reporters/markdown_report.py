@@ -1,10 +1,15 @@
-"""Markdown: one table for a pull-request comment or a CI job summary."""
+"""Markdown: one table for a pull-request comment or a CI job summary.
+
+Messages quote policy texts, keys and file names from the pull request; each goes through
+:mod:`validator.escaping`, so a link, an image, a mention or an HTML tag in them shows as text.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TextIO
 
+from validator.escaping import markdown_code, markdown_inline
 from validator.findings import Finding, Severity
 from validator.reporters.base import ReportContext, summary
 
@@ -16,12 +21,6 @@ _LEVELS = {
     "zh": {Severity.ERROR: "❌ 错误", Severity.WARNING: "⚠️ 警告"},
     "en": {Severity.ERROR: "❌ error", Severity.WARNING: "⚠️ warning"},
 }
-
-
-def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell rendered by GitHub."""
-    replaced = " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
-    return replaced.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def report_markdown(findings: Sequence[Finding], out: TextIO, context: ReportContext) -> None:
@@ -37,9 +36,12 @@ def report_markdown(findings: Sequence[Finding], out: TextIO, context: ReportCon
         level = _LEVELS[lang][finding.severity]
         if finding.in_baseline:
             level += " (baseline)"
-        where = f"`{finding.location}`"
+        where = markdown_code(str(finding.location), in_table=True)
         if finding.related:
-            where += "<br>" + "<br>".join(f"↔ `{r}`" for r in finding.related)
-        hint = "" if finding.hint is None else cell(finding.hint.get(lang))
-        message = cell(finding.message.get(lang))
-        out.write(f"| {level} | {where} | `{finding.rule}` | {message} | {hint} |\n")
+            where += "<br>" + "<br>".join(
+                f"↔ {markdown_code(str(r), in_table=True)}" for r in finding.related
+            )
+        hint = "" if finding.hint is None else markdown_inline(finding.hint.get(lang))
+        message = markdown_inline(finding.message.get(lang))
+        rule = markdown_code(finding.rule, in_table=True)
+        out.write(f"| {level} | {where} | {rule} | {message} | {hint} |\n")

@@ -1,10 +1,16 @@
-"""Plain text: ``path:line:col: severity [rule] message``, clickable in editors and terminals."""
+"""Plain text: ``path:line:col: severity [rule] message``, clickable in editors and terminals.
+
+Every text from the data (file names, messages quoting keys and values, hints) goes through
+:func:`~validator.escaping.terminal_text`: an escape sequence in a key cannot clear the screen or
+print a green "all clear", and a newline in a file name cannot forge a finding line of its own.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TextIO
 
+from validator.escaping import terminal_text
 from validator.findings import Finding, Severity
 from validator.reporters.base import ReportContext, summary
 
@@ -43,13 +49,13 @@ def report_text(findings: Sequence[Finding], out: TextIO, context: ReportContext
         if finding.in_baseline:
             waived += f" ({labels['baseline']})"
         out.write(
-            f"{finding.location}: {severity}{waived} [{finding.rule}] "
-            f"{finding.message.get(context.lang)}\n"
+            f"{terminal_text(str(finding.location))}: {severity}{waived} "
+            f"[{terminal_text(finding.rule)}] {terminal_text(finding.message.get(context.lang))}\n"
         )
         if finding.waived_by is not None:
-            out.write(f"    {labels['waiver']}: {finding.waived_by}\n")
+            out.write(f"    {labels['waiver']}: {terminal_text(finding.waived_by)}\n")
         elif finding.hint is not None:
-            out.write(f"    {labels['fix']}: {finding.hint.get(context.lang)}\n")
+            out.write(f"    {labels['fix']}: {terminal_text(finding.hint.get(context.lang))}\n")
         for related in finding.related:
-            out.write(f"    {labels['related']}: {related}\n")
+            out.write(f"    {labels['related']}: {terminal_text(str(related))}\n")
     out.write(summary(findings, context).get(context.lang) + "\n")
