@@ -20,6 +20,7 @@ from validator import rule_listing
 from validator.baseline import apply_baseline, known_fingerprints
 from validator.engine import run
 from validator.errors import ToolError
+from validator.escaping import terminal_text
 from validator.exports import EXPORTERS
 from validator.findings import Text
 from validator.reporters import REPORTERS, ReportContext
@@ -257,7 +258,7 @@ def _explain(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> i
             f"Nothing has the id '{args.id}'."
             + (f" Did you mean: {', '.join(close)}?" if close else ""),
         )
-        out.write(guess.get(lang) + "\n")
+        out.write(terminal_text(guess.get(lang)) + "\n")
         return EXIT_FINDINGS
     out.write(explaining.FORMATS[args.format](explanations, lang))
     return EXIT_CLEAN

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from validator.escaping import terminal_text
 from validator.findings import Finding, Location, Text
 from validator.model import Entity, Handbook
 from validator.outputs import Format, as_json
@@ -175,7 +176,9 @@ def render_text(explanation: Explanation, lang: str) -> str:
             )
     else:
         lines.append(f"  {label}: {'无' if lang == 'zh' else 'none'}")
-    return "\n".join(lines) + "\n"
+    # Every line holds text from the data: shown with visible control characters, never able to
+    # start a line of its own or drive the terminal.
+    return "\n".join(terminal_text(line) for line in lines) + "\n"
 
 
 def to_json(explanation: Explanation, lang: str = "zh") -> dict[str, Any]:
