@@ -8,6 +8,7 @@ from typing import TextIO
 
 from validator.errors import ToolError
 from validator.exports.json_export import export_json
+from validator.exports.output import make_folder
 from validator.exports.pdf import export_pdf
 from validator.exports.workbook import export_xlsx
 from validator.model import Handbook
@@ -24,7 +25,7 @@ def export_all(handbook: Handbook, output: str, stdout: TextIO) -> None:
             "Give a folder with -o, e.g. -o site/downloads.",
         )
     folder = Path(output)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     export_json(handbook, str(folder / "handbook.json"), stdout)
     export_xlsx(handbook, str(folder / "training.xlsx"), stdout)
     export_pdf(handbook, str(folder), stdout)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import TextIO
 
+from validator.exports.output import write_atomically
 from validator.model import Handbook
 from validator.resolved import resolve
 
@@ -16,4 +17,8 @@ def export_json(handbook: Handbook, output: str, stdout: TextIO) -> None:
     if output == "-":
         stdout.write(text)
     else:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomically(Path(output), lambda scratch: _save(scratch, text))
+
+
+def _save(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")

@@ -21,6 +21,7 @@ import markdown as markdown_lib  # type: ignore[import-untyped]
 import nh3
 
 from validator.errors import ToolError
+from validator.exports.output import make_folder, write_atomically
 from validator.model import Handbook
 from validator.render import render
 
@@ -113,7 +114,8 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO) -> None:
             "The PDF export needs playwright: pip install '.[export]'.",
         ) from error
     folder = Path(output)
-    (folder / "roles").mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
+    make_folder(folder / "roles")
     pages = render(handbook).pages
     footer = _footer(handbook, handbook.today)
     documents: list[tuple[Path, str]] = []
@@ -134,14 +136,18 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO) -> None:
             page = browser.new_page()
             for target, document in documents:
                 page.set_content(document, wait_until="load")
-                page.pdf(
-                    path=str(target),
-                    format="A4",
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template="<div></div>",
-                    footer_template=footer,
-                    margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
-                )
+                write_atomically(target, lambda scratch: _print(page, scratch, footer))
         finally:
             browser.close()
+
+
+def _print(page: Any, path: Path, footer: str) -> None:
+    page.pdf(
+        path=str(path),
+        format="A4",
+        print_background=True,
+        display_header_footer=True,
+        header_template="<div></div>",
+        footer_template=footer,
+        margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+    )
