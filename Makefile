@@ -14,10 +14,10 @@ PDF_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 .PHONY: site test lint check install clean system-packages bench
 
 # The plugin validates the policies inside the build and stops it, listing file:line, on errors.
-# Then the printable job descriptions and the workbook the pages link to go into site/downloads.
+# Then the printable job descriptions and the workbook the pages link to go into downloads/.
+# Both happen in a folder beside site/, which replaces site/ only when both succeeded.
 site: $(STAMP) system-packages
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
-	$(BIN)/handbook export all -o site/downloads
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m validator.site_build --site-dir site
 
 test: $(STAMP) system-packages lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest
