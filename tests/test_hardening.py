@@ -402,8 +402,22 @@ def site_build(project: Path, **environment: str) -> subprocess.CompletedProcess
         capture_output=True,
         text=True,
         check=False,
+        timeout=300,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **environment},
     )
+
+
+def test_site_build_refuses_an_mkdocs_yml_that_never_ends(
+    base: Path, endless: Callable[[Path], str]
+) -> None:
+    (base / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    (base / "site").mkdir()
+    (base / "site" / "index.html").write_text("previous\n", encoding="utf-8")
+    why = endless(base / "mkdocs.yml")
+    completed = site_build(base)
+    assert completed.returncode == 2
+    assert completed.stderr.splitlines()[0].endswith(why)
+    assert [p.name for p in (base / "site").iterdir()] == ["index.html"]
 
 
 def test_a_failed_build_or_export_leaves_the_previous_site_untouched(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from validator.explain import explain, render_text, to_json
 from validator.exports import EXPORTERS
 from validator.exports.output import check_output
 from validator.findings import Text
-from validator.guarded_read import Refused, read_bytes
+from validator.guarded_read import MAX_CONFIG_BYTES, Refused, read_bytes
 from validator.reporters import REPORTERS, ReportContext
 from validator.revision import checkout
 from validator.rules import RULES
@@ -243,7 +243,7 @@ def _check(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int
 def site_url(root: Path) -> str | None:
     """The handbook site's address from ``mkdocs.yml`` (``site_url``), if it sets one."""
     try:
-        raw = read_bytes(root / "mkdocs.yml", _MAX_CONFIG_BYTES, root)
+        raw = read_bytes(root / "mkdocs.yml", MAX_CONFIG_BYTES, root)
         data = yaml.load(raw.decode("utf-8"), Loader=_ConfigLoader)
     except (Refused, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         # The address only adds links to the report; an odd mkdocs.yml is the site build's to
@@ -251,9 +251,6 @@ def site_url(root: Path) -> str | None:
         return None
     value = data.get("site_url") if isinstance(data, dict) else None
     return value if isinstance(value, str) and value.startswith(("http://", "https://")) else None
-
-
-_MAX_CONFIG_BYTES = 1024 * 1024
 
 
 class _ConfigLoader(yaml.SafeLoader):

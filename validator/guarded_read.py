@@ -28,6 +28,8 @@ from validator.findings import Text
 
 MAX_DEPTH = 16
 """Folder levels below a walked folder; the policy tree needs two."""
+MAX_CONFIG_BYTES = 1024 * 1024
+"""``mkdocs.yml``: the shipped one is a few KiB."""
 
 
 class Refused(Exception):

@@ -20,11 +20,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from validator import cli
+from validator.guarded_read import MAX_CONFIG_BYTES, Refused, read_bytes
 
 
 def build(root: Path, site: Path, lang: str | None = None) -> int:
     """Build the handbook of ``root`` into ``site``; the exit code of the first step that failed."""
     site = site.absolute()
+    try:
+        # MkDocs reads its configuration without such care: a FIFO there would hang the build.
+        read_bytes(root / "mkdocs.yml", MAX_CONFIG_BYTES, root)
+    except Refused as refusal:
+        print(f"site_build: mkdocs.yml: {refusal.reason.zh} {refusal.reason.en}", file=sys.stderr)
+        return 2
     # Beside site/, so the swap is a rename within one file system; made like any new folder
     # (the umask applies, unlike mkdtemp's private mode) because a web server reads it afterwards.
     staging = site.with_name(f".{site.name}-building-{secrets.token_hex(4)}")

@@ -8,8 +8,6 @@ text that shows something other than what it holds ("Trojan Source"), so a rule 
 
 from __future__ import annotations
 
-import functools
-import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -36,14 +34,13 @@ builtin(
 )
 
 
-@functools.cache
-def _format_characters() -> re.Pattern[str]:
-    # Unicode assigns format characters (category Cf) only in the first two planes and in the
-    # tag block of plane 14; taking them from unicodedata keeps the set in step with Python's
-    # Unicode version without listing code points by hand.
-    planes = (range(0x20000), range(0xE0000, 0xE1000))
-    found = [chr(c) for plane in planes for c in plane if unicodedata.category(chr(c)) == "Cf"]
-    return re.compile("[" + "".join(re.escape(c) for c in found) + "]")
+def _format_character(value: str) -> str | None:
+    """The first invisible format character (Unicode category Cf) in ``value``, if any."""
+    # Format characters are never "printable", so the common printable text costs one C-level
+    # pass; only text with line breaks, unusual spaces or such characters is looked at closely.
+    if value.isprintable():
+        return None
+    return next((char for char in value if unicodedata.category(char) == "Cf"), None)
 
 
 def _strings(value: Any, pointer: str, in_text: bool) -> Iterator[tuple[str, str, bool]]:
@@ -60,15 +57,13 @@ def _strings(value: Any, pointer: str, in_text: bool) -> Iterator[tuple[str, str
 
 
 def _invisible(handbook: Handbook, texts: bool) -> Iterator[Problem]:
-    pattern = _format_characters()
     for path, document in handbook.documents.items():
         for pointer, value, in_text in _strings(document.data, "", False):
             if in_text is not texts:
                 continue
-            found = pattern.search(value)
-            if found is None:
+            char = _format_character(value)
+            if char is None:
                 continue
-            char = found.group()
             code = f"U+{ord(char):04X} {unicodedata.name(char, '')}".strip()
             yield Problem(
                 Ref(path, pointer),
