@@ -138,21 +138,23 @@ def discover(root: Path, limits: Limits = LIMITS) -> PolicyFiles:
     return result
 
 
-_REFUSAL_RULES = {"too-large": "yaml-too-large"}
-
-
 def _refused(display: str, refusal: Refused) -> Finding:
     if refusal.kind == "too-large":
-        hint = Text(
-            "把内容拆分成几个文件（例如每个岗位一个文件）。",
-            "Split the content into several files (for example one file per role).",
+        rule, hint = (
+            "yaml-too-large",
+            Text(
+                "把内容拆分成几个文件（例如每个岗位一个文件）。",
+                "Split the content into several files (for example one file per role).",
+            ),
         )
     else:
-        hint = Text(
-            "换成仓库里的普通 YAML 文件，并检查文件权限。",
-            "Use a plain YAML file inside the repository, and check its permissions.",
+        rule, hint = (
+            "file-unreadable",
+            Text(
+                "换成仓库里的普通 YAML 文件，并检查文件权限。",
+                "Use a plain YAML file inside the repository, and check its permissions.",
+            ),
         )
-    rule = _REFUSAL_RULES.get(refusal.kind, "file-unreadable")
     return Finding(Location(display), rule, Severity.ERROR, refusal.reason, hint)
 
 
