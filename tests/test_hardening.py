@@ -280,6 +280,31 @@ def test_export_to_a_bad_place_is_one_line(
     assert {p: p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()} == before
 
 
+@pytest.mark.parametrize(
+    ("place", "message"),
+    [
+        ("training.xlsx", "{folder}/training.xlsx exists and is not a previous export; add"),
+        ("roles/lead.pdf", "{folder}/roles/lead.pdf exists and is not a previous export; add"),
+        ("roles", "{folder}/roles is not a plain folder; nothing is written into it."),
+    ],
+)
+def test_export_all_into_a_folder_of_other_files_is_refused(
+    run_cli: Cli, base: Path, tmp_path: Path, place: str, message: str
+) -> None:
+    folder = tmp_path / "downloads"
+    (folder / "roles").mkdir(parents=True)
+    if place == "roles":
+        (folder / "roles").rmdir()
+        (folder / "roles").symlink_to(base / "policies" / "roles")
+    else:
+        (folder / place).write_text("mine\n", encoding="utf-8")
+    code, out, err = run_cli(
+        "export", "all", "-o", str(folder), "--root", str(base), "--lang", "en"
+    )
+    assert (code, out) == (2, "")
+    assert message.format(folder=folder) in one_clean_line(err)
+
+
 def test_export_overwrites_a_previous_export_and_with_force_anything(
     run_cli: Cli, base: Path
 ) -> None:

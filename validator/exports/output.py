@@ -106,8 +106,15 @@ def _folder_targets(folder: Path) -> Iterator[Path]:
         return
     yield from (folder / name for name in _FILES_IN_FOLDER)
     roles = folder / "roles"
-    if roles.is_dir() and not roles.is_symlink():
-        yield from sorted(roles.glob("*.pdf"))
+    if not os.path.lexists(roles):
+        return
+    if roles.is_symlink() or not roles.is_dir():
+        # The PDFs would be written wherever the link points.
+        raise ToolError(
+            f"{roles} 不是普通目录，不能往里面写入。",
+            f"{roles} is not a plain folder; nothing is written into it.",
+        )
+    yield from sorted(roles.glob("*.pdf"))
 
 
 def _check_overwrite(file: Path, force: bool) -> None:
