@@ -32,6 +32,16 @@ MAX_CONFIG_BYTES = 1024 * 1024
 """``mkdocs.yml``: the shipped one is a few KiB."""
 
 
+# O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. O_BINARY
+# keeps Windows (where editors run the pre-commit hook) from translating line endings.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
 class Refused(Exception):
     """A file or folder that is not read, and why (in Chinese and English)."""
 
@@ -59,8 +69,7 @@ def read_bytes(path: Path, max_bytes: int, root: Path | None = None) -> bytes:
     if root is not None and not inside(path, root):
         raise Refused(_OUTSIDE, "outside")
     try:
-        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        descriptor = os.open(path, _OPEN_FLAGS)
     except OSError as error:
         raise _unreadable(error) from error
     with os.fdopen(descriptor, "rb") as stream:
