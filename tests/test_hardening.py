@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 import validator.cli
-from tests.conftest import CASES, case_root, commit_all, copy_project
+from tests.conftest import CASES, build_site, case_root, commit_all, copy_project
 from validator.baseline import MAX_BASELINE_BYTES
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -233,6 +233,22 @@ def test_review_date_9999_12_31_is_a_finding_in_check_explain_and_diff(
     code, out, err = run_cli("diff", "--base", "HEAD", "--root", str(base), "--format", "json")
     assert (code, err) == (0, "")
     json.loads(out)
+
+
+def test_review_date_9999_12_31_stops_the_site_build_with_the_finding(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    role = project / "policies" / "roles" / "cs-specialist.yaml"
+    role.write_text(
+        role.read_text(encoding="utf-8").replace(
+            "last_reviewed: 2026-11-01", "last_reviewed: 9999-12-31"
+        ),
+        encoding="utf-8",
+    )
+    completed = build_site(project, tmp_path / "site")
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr
+    assert "policies/roles/cs-specialist.yaml:" in completed.stderr
+    assert "[review-in-future]" in completed.stderr
 
 
 @pytest.mark.parametrize("escape", [r"\x01", r"\e", r"\a", r"\0"])
