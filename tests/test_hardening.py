@@ -187,7 +187,7 @@ def test_huge_baseline_is_refused_before_reading(run_cli: Cli, base: Path, tmp_p
     code, _, err = run_cli("check", "--root", str(base), "--lang", "en", "--baseline", str(saved))
     assert code == 2
     assert one_clean_line(err).endswith(
-        f"The file has {MAX_BASELINE_BYTES + 1} bytes or more, over the limit of "
+        f"The file has {MAX_BASELINE_BYTES + 1} bytes, over the limit of "
         f"{MAX_BASELINE_BYTES} bytes."
     )
 

@@ -78,12 +78,12 @@ def read_bytes(path: Path, max_bytes: int, root: Path | None = None) -> bytes:
             if not stat.S_ISREG(status.st_mode):
                 raise Refused(_NOT_A_FILE, "not-a-file")
             if status.st_size > max_bytes:
-                raise Refused(_too_large(status.st_size, max_bytes), "too-large")
+                raise Refused(_too_large(str(status.st_size), max_bytes), "too-large")
             raw = stream.read(max_bytes + 1)
         except OSError as error:
             raise _unreadable(error) from error
     if len(raw) > max_bytes:  # the file grew after it was measured
-        raise Refused(_too_large(len(raw), max_bytes), "too-large")
+        raise Refused(_too_large(f"{max_bytes}+", max_bytes), "too-large")
     return raw
 
 
@@ -159,10 +159,10 @@ _NOT_A_FILE = Text(
 )
 
 
-def _too_large(size: int, limit: int) -> Text:
+def _too_large(size: str, limit: int) -> Text:
     return Text(
-        f"文件有 {size} 字节以上，超过上限 {limit} 字节。",
-        f"The file has {size} bytes or more, over the limit of {limit} bytes.",
+        f"文件有 {size} 字节，超过上限 {limit} 字节。",
+        f"The file has {size} bytes, over the limit of {limit} bytes.",
     )
 
 
