@@ -288,7 +288,8 @@ def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> in
             ).get(lang)
             + "\n"
         )
-        REPORTERS["text"](result.findings, err, ReportContext(lang=lang))
+        context = ReportContext(lang=lang, files_checked=result.files.checked)
+        REPORTERS["text"](result.findings, err, context)
         return EXIT_FINDINGS
     EXPORTERS[args.format](result.handbook, args.output, out)
     return EXIT_CLEAN
