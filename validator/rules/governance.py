@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from validator.findings import Ref, Severity, Text, pointer_of
@@ -119,6 +119,10 @@ def review_due(handbook: Handbook) -> Iterator[Problem]:
             )
 
 
+_TIME_ZONES = timedelta(days=1)
+"""How far ahead of the checking machine's date an editor's today can be."""
+
+
 @rule("review-in-future", Severity.ERROR)
 def review_in_future(handbook: Handbook) -> Iterator[Problem]:
     """复核日期不能晚于今天。
@@ -126,12 +130,14 @@ def review_in_future(handbook: Handbook) -> Iterator[Problem]:
 
     `last_reviewed` 写的是已经做过的复核，所以不可能晚于今天。写成将来的日期（通常是年份打错，
     例如把 2026 写成 2062）会让 `review-due` 几十年都不提醒，所以这是错误而不是警告：
-    它悄悄关掉了另一项检查。“今天”与 `review-due` 相同（`--today` 可以固定）。
+    它悄悄关掉了另一项检查。“今天”与 `review-due` 相同（`--today` 可以固定），并留一天余量：
+    北京时间比 CI 机器常用的 UTC 早 8 小时，早上写下的当天日期在 CI 看来还是明天。
 
     `last_reviewed` records a review that has happened, so it cannot be after today. A future
     date (usually a mistyped year) would silence `review-due` for decades, which is why this is
     an error rather than a warning: it quietly switches another check off. "Today" is the same
-    as for `review-due` (`--today` fixes it).
+    as for `review-due` (`--today` fixes it), with a day's grace: Beijing is 8 hours ahead of the
+    UTC clock of most CI machines, so a date written there in the morning is tomorrow on CI.
 
     **怎么改 / Fix:** 把 `last_reviewed` 改成真正复核的日期。
     Set `last_reviewed` to the date the review really happened.
@@ -141,7 +147,7 @@ def review_in_future(handbook: Handbook) -> Iterator[Problem]:
         if not review:
             continue
         reviewed = date.fromisoformat(review["last_reviewed"])
-        if reviewed > handbook.today:
+        if reviewed > handbook.today + _TIME_ZONES:
             yield Problem(
                 Ref(path, "/review/last_reviewed"),
                 Text(
