@@ -14,10 +14,11 @@ PDF_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 .PHONY: site test lint check install clean system-packages bench
 
 # The plugin validates the policies inside the build and stops it, listing file:line, on errors;
-# it also writes the printable job descriptions and the workbook the pages link to (site/downloads),
-# keeping printed PDFs in .cache/ so an unchanged role is not printed again.
+# it also writes the printable job descriptions and the workbook the pages link to (downloads/),
+# keeping printed PDFs in .cache/ so an unchanged role is not printed again. All of it happens in
+# a folder beside site/, which replaces site/ only when the whole build succeeded.
 site: $(STAMP) system-packages
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m validator.site_build --site-dir site
 
 test: $(STAMP) system-packages lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import io
 import os
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -22,7 +24,9 @@ from validator.engine import run
 from validator.errors import ToolError
 from validator.escaping import terminal_text
 from validator.exports import EXPORTERS
+from validator.exports.output import check_output
 from validator.findings import Text
+from validator.guarded_read import MAX_CONFIG_BYTES, Refused, read_bytes
 from validator.reporters import REPORTERS, ReportContext
 from validator.revision import checkout
 from validator.rules import RULES
@@ -63,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="handbook",
         description="Check the staff handbook's policies. 校验员工手册的政策文件。",
+    )
+    # main() takes --debug out of the arguments wherever it stands; this line documents it.
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an internal error"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser(
@@ -119,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", default="-", help="output file; - for standard output")
     export.add_argument("--root", type=Path, default=Path("."))
     export.add_argument("--lang", choices=("zh", "en"))
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite an existing file that is not a previous export",
+    )
     explain = commands.add_parser(
         "explain",
         help="everything about one id",
@@ -142,16 +155,72 @@ def _utf8(stream: TextIO) -> TextIO:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
-    out = _utf8(sys.stdout)
-    err = _utf8(sys.stderr)
+    """Run the command line; returns the exit code.
+
+    Whatever goes wrong, the caller gets 0, 1 or 2 and at most one line on standard error: CI
+    reads 1 as "the policies have findings", so a crash must never look like that.
+    """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # --debug is accepted after the command too, where people type it.
+    debug = "--debug" in arguments
+    args = _parser().parse_args([a for a in arguments if a != "--debug"])
+    err = _utf8(sys.stderr) if sys.stderr is not None else None
     lang = args.lang or detect_lang()
-    try:
-        return _COMMANDS[args.command](args, lang, out, err)
-    except ToolError as error:
-        err.write(f"handbook: {error.text.get(lang)}\n")
+    if sys.stdout is None:
+        _say(err, Text("标准输出已关闭，无法输出结果。", "Standard output is closed.").get(lang))
         return EXIT_TOOL
+    out = _utf8(sys.stdout)
+    try:
+        code = _COMMANDS[args.command](args, lang, out, err or io.StringIO())
+        out.flush()
+        return code
+    except ToolError as error:
+        _say(err, error.text.get(lang))
+    except BrokenPipeError:
+        # The reader stopped reading (`handbook check | head -1`): nothing more to say to it.
+        _discard(out)
+    except OSError as error:
+        # A full disk, a vanished folder: the system's own words say it best.
+        where = f" ({error.filename})" if error.filename else ""
+        reason = f"{error.strerror or type(error).__name__}{where}"
+        _say(err, Text(f"系统错误：{reason}", f"system error: {reason}").get(lang))
+    except Exception as error:  # the last line of defence; --debug shows the traceback
+        if debug and err is not None:
+            traceback.print_exc(file=err)
+        reason = " ".join(str(error).split())[:200]
+        summary = "".join(
+            c if c.isprintable() else "?" for c in f"{type(error).__name__}: {reason}"
+        )
+        _say(
+            err,
+            Text(
+                f"内部错误（{summary}）；加上 --debug 重新运行可以看到详细信息，请报告这个问题。",
+                f"internal error ({summary}); run with --debug for the details, and please "
+                "report it.",
+            ).get(lang),
+        )
+    return EXIT_TOOL
+
+
+def _say(err: TextIO | None, line: str) -> None:
+    if err is None:
+        return
+    try:
+        err.write(f"handbook: {line}\n")
+        err.flush()
+    except (OSError, ValueError):
+        pass  # standard error is gone as well; the exit code still tells
+
+
+def _discard(out: TextIO) -> None:
+    # Python flushes standard output once more at exit; pointing it at /dev/null keeps that
+    # flush from printing a second BrokenPipeError.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 def _check(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
@@ -175,10 +244,12 @@ def _check(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int
 
 def site_url(root: Path) -> str | None:
     """The handbook site's address from ``mkdocs.yml`` (``site_url``), if it sets one."""
-    config = root / "mkdocs.yml"
     try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        raw = read_bytes(root / "mkdocs.yml", MAX_CONFIG_BYTES, root)
+        data = yaml.load(raw.decode("utf-8"), Loader=_ConfigLoader)
+    except (Refused, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        # The address only adds links to the report; an odd mkdocs.yml is the site build's to
+        # report, so the check goes on without it.
         return None
     value = data.get("site_url") if isinstance(data, dict) else None
     return value if isinstance(value, str) and value.startswith(("http://", "https://")) else None
@@ -203,6 +274,8 @@ def _diff(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
+    # Before the check, so a wrong -o is reported at once rather than after the whole run.
+    check_output(args.root, args.output, args.format, args.force)
     result = run(args.root)
     if result.handbook is None or result.failed:
         err.write(
@@ -212,7 +285,8 @@ def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> in
             ).get(lang)
             + "\n"
         )
-        REPORTERS["text"](result.findings, err, ReportContext(lang=lang))
+        context = ReportContext(lang=lang, files_checked=result.files.checked)
+        REPORTERS["text"](result.findings, err, context)
         return EXIT_FINDINGS
     EXPORTERS[args.format](result.handbook, args.output, out)
     return EXIT_CLEAN

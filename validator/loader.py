@@ -387,6 +387,9 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode, tag: str) -> Any:
         value: str = node.value
         if tag == _STR:
+            refused = _control_character(self.path, node)
+            if refused is not None:
+                self.findings.append(refused)
             return value
         try:
             if tag == _INT:
@@ -448,6 +451,36 @@ class _Builder:
         self.findings.append(
             _finding(rule, self.path, mark.line + 1, mark.column + 1, message, hint)
         )
+
+
+# What YAML escapes ("\x01", "\e", "\0", "\ud800") can put into text that no reader means:
+# C0 and C1 controls other than tab and line breaks, lone surrogates and non-characters. Neither
+# XML (the workbook) nor UTF-8 (every other output) can carry all of them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _control_character(path: str, node: yaml.ScalarNode) -> Finding | None:
+    """A finding when a text holds a control character, which only an escape can write."""
+    found = _CONTROL.search(node.value)
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    mark = node.start_mark
+    return _finding(
+        "yaml-control-character",
+        path,
+        mark.line + 1,
+        mark.column + 1,
+        Text(
+            f"文字里有不可见的控制字符 {code}（由 \\x01、\\e、\\0 之类的转义写成）。",
+            f"The text holds the invisible control character {code} (written with an escape "
+            "such as \\x01, \\e or \\0).",
+        ),
+        Text(
+            "删除引号里以反斜杠 \\ 开头的转义；需要换行时直接换行。",
+            "Delete the backslash escape inside the quotes; to break a line, just break it.",
+        ),
+    )
 
 
 def _too_deep(path: str, line: int, column: int, limits: Limits) -> Finding:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from validator.findings import Finding, Location, Severity, Text
+from validator.guarded_read import Refused, inside, read_bytes, walk
 from validator.kinds import KINDS, Kind, Registry
-from validator.loader import LIMITS, Document, Limits, load_file
+from validator.loader import LIMITS, Document, Limits, load_bytes
 
 # Notes beside the data are welcome; they are simply not policies.
 _IGNORED_SUFFIXES = frozenset({".md", ".txt"})
@@ -53,13 +54,20 @@ def discover(root: Path, limits: Limits = LIMITS, kinds: Registry = KINDS) -> Po
     """Load every file under ``root/policies`` (which must exist) and classify it."""
     policies = root / "policies"
     result = PolicyFiles(root)
-    paths = sorted(p for p in policies.rglob("*") if not _hidden(p.relative_to(policies)))
-    for path in paths:
-        if path.is_dir() and not path.is_symlink():
-            continue
+    if not inside(policies, root):
+        # The folder itself may be a link: nothing behind it is listed, let alone read.
+        result.findings.append(_outside_link("policies"))
+        return result
+    tree = walk(policies)
+    result.findings.extend(_too_deep(p.relative_to(root).as_posix()) for p in tree.too_deep)
+    result.findings.extend(
+        _refused(p.relative_to(root).as_posix(), Refused(reason, "unreadable"))
+        for p, reason in tree.unreadable
+    )
+    for path in tree.entries:
         display = path.relative_to(root).as_posix()
         relative = PurePosixPath(path.relative_to(policies).as_posix())
-        if path.is_symlink() and not _inside(path, root):
+        if path.is_symlink() and not inside(path, root):
             result.findings.append(_outside_link(display))
             continue
         kind = kind_of(relative, kinds)
@@ -68,7 +76,13 @@ def discover(root: Path, limits: Limits = LIMITS, kinds: Registry = KINDS) -> Po
                 result.findings.append(_unknown_file(display, relative, kinds))
             continue
         result.checked += 1
-        loaded = load_file(path, display, limits)
+        try:
+            raw = read_bytes(path, limits.max_bytes, root)
+        except Refused as refusal:
+            result.findings.append(_refused(display, refusal))
+            result.damaged.add(display)
+            continue
+        loaded = load_bytes(raw, display, limits)
         result.findings.extend(loaded.findings)
         if loaded.findings:
             result.damaged.add(display)
@@ -78,16 +92,41 @@ def discover(root: Path, limits: Limits = LIMITS, kinds: Registry = KINDS) -> Po
     return result
 
 
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+def _refused(display: str, refusal: Refused) -> Finding:
+    if refusal.kind == "too-large":
+        rule, hint = (
+            "yaml-too-large",
+            Text(
+                "把内容拆分成几个文件（例如每个岗位一个文件）。",
+                "Split the content into several files (for example one file per role).",
+            ),
+        )
+    else:
+        rule, hint = (
+            "file-unreadable",
+            Text(
+                "换成仓库里的普通 YAML 文件，并检查文件权限。",
+                "Use a plain YAML file inside the repository, and check its permissions.",
+            ),
+        )
+    return Finding(Location(display), rule, Severity.ERROR, refusal.reason, hint)
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (OSError, ValueError, RuntimeError):
-        return False
-    return True
+def _too_deep(display: str) -> Finding:
+    return Finding(
+        Location(display),
+        "file-unknown",
+        Severity.ERROR,
+        Text(
+            "文件夹嵌套太深，校验器没有进入这个文件夹；政策文件最多在 policies/ 下两层。",
+            "The folders nest too deeply, so this one was not searched; policy files are at "
+            "most two levels below policies/.",
+        ),
+        Text(
+            "删除这些多余的嵌套文件夹。",
+            "Delete the stray nested folders.",
+        ),
+    )
 
 
 def _outside_link(display: str) -> Finding:

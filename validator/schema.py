@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator.errors import ToolError
 from validator.findings import Finding, Severity, Text, pointer_of
+from validator.guarded_read import Refused, inside, read_json
 from validator.kinds import KINDS, Registry
 from validator.loader import Document
 
@@ -33,25 +34,33 @@ except ImportError:  # pragma: no cover - the pure-Python validator alone gives 
 
 # The $id base only joins relative $refs; nothing is ever fetched from it.
 _BASE = "https://handbook.invalid/schemas/"
+# The largest shipped schema is a few KiB; this bound only stops a link to an endless device.
+MAX_SCHEMA_BYTES = 1024 * 1024
 
 
 class SchemaSet:
     """All schemas of ``schemas/``, read and checked once."""
 
     def __init__(self, schemas_dir: Path, kinds: Registry = KINDS) -> None:
+        root = schemas_dir.parent
         if not schemas_dir.is_dir():
             raise ToolError(
                 f"找不到 schemas/ 目录：{schemas_dir}",
                 f"The schemas/ folder is missing: {schemas_dir}",
             )
+        if not inside(schemas_dir, root):
+            raise ToolError(
+                "schemas/ 是指向仓库外部的链接；校验器不会读取它。",
+                "schemas/ is a link that points outside the repository; it is not read.",
+            )
         resources: dict[str, dict[str, Any]] = {}
         for file in sorted(schemas_dir.glob("*.schema.json")):
             try:
-                schema = json.loads(file.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+                schema = read_json(file, MAX_SCHEMA_BYTES, root)
+            except Refused as error:
                 raise ToolError(
-                    f"无法读取 schema 文件 {file.name}：{error}",
-                    f"Cannot read the schema {file.name}: {error}",
+                    f"无法读取 schema 文件 {file.name}：{error.reason.zh}",
+                    f"Cannot read the schema {file.name}: {error.reason.en}",
                 ) from error
             if not isinstance(schema, dict):
                 raise ToolError(

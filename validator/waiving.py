@@ -49,7 +49,8 @@ def _waivable(rule_id: str) -> bool:
     return known is not None and known.stage == "rules" and rule_id not in _SELF
 
 
-_SELF = ("waiver-valid", "waiver-used")
+# A waiver cannot waive the checks on waivers, or one entry could excuse itself.
+_SELF = ("waiver-valid", "waiver-used", "waiver-within-maximum")
 
 
 def _invalid(handbook: Handbook) -> Iterator[Problem]:

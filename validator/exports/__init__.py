@@ -8,6 +8,7 @@ from typing import TextIO
 
 from validator.errors import ToolError
 from validator.exports.json_export import export_json
+from validator.exports.output import make_folder
 from validator.exports.pdf import export_pdf
 from validator.exports.workbook import export_xlsx
 from validator.model import Handbook
@@ -36,7 +37,7 @@ def write_downloads(
 ) -> None:
     """The site's downloads (data, workbook and, with ``pdf``, the PDFs) into ``folder``;
     PDFs whose pages did not change are taken from ``cache``."""
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     export_json(handbook, str(folder / "handbook.json"), stdout)
     export_xlsx(handbook, str(folder / "training.xlsx"), stdout)
     if pdf:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from validator.exports.output import write_atomically
 from validator.kinds import Kind
 from validator.model import Entity, Handbook
 
@@ -79,4 +80,8 @@ def export_json(handbook: Handbook, output: str, stdout: TextIO) -> None:
     if output == "-":
         stdout.write(text)
     else:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomically(Path(output), lambda scratch: _save(scratch, text))
+
+
+def _save(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")

@@ -11,6 +11,7 @@ everything.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import importlib.util
@@ -24,6 +25,7 @@ import markdown as markdown_lib  # type: ignore[import-untyped]
 import nh3
 
 from validator.errors import ToolError
+from validator.exports.output import make_folder, write_atomically
 from validator.model import Handbook
 from validator.render import render
 
@@ -125,7 +127,8 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO, cache: Path | No
             "The PDF export needs playwright: pip install '.[export]'.",
         ) from error
     folder = Path(output)
-    (folder / "roles").mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
+    make_folder(folder / "roles")
     pages = render(handbook).pages
     footer = _footer(handbook, handbook.today)
     documents: list[tuple[Path, str]] = []
@@ -147,7 +150,7 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO, cache: Path | No
             key = hashlib.sha256(f"{footer}\0{document}".encode()).hexdigest()
             cached = cache / f"{key}.pdf"
             if cached.is_file():
-                shutil.copyfile(cached, target)
+                write_atomically(target, functools.partial(_copy, cached))
                 continue
         printing.append((target, document, cached))
     if not printing:
@@ -158,17 +161,26 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO, cache: Path | No
             page = browser.new_page()
             for target, document, cached in printing:
                 page.set_content(document, wait_until="load")
-                page.pdf(
-                    path=str(target),
-                    format="A4",
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template="<div></div>",
-                    footer_template=footer,
-                    margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
-                )
+                write_atomically(target, lambda scratch: _print(page, scratch, footer))
                 if cached is not None:
                     cached.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(target, cached)
         finally:
             browser.close()
+
+
+def _print(page: Any, path: Path, footer: str) -> None:
+    page.pdf(
+        path=str(path),
+        format="A4",
+        print_background=True,
+        display_header_footer=True,
+        header_template="<div></div>",
+        footer_template=footer,
+        margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+    )
+
+
+def _copy(source: Path, target: Path) -> None:
+    # Arguments in this order so a partial of the cached file is a writer of ``target``.
+    shutil.copyfile(source, target)

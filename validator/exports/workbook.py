@@ -16,12 +16,14 @@ double width.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from validator.errors import ToolError
+from validator.exports.output import write_atomically
 from validator.model import Handbook
 from validator.render.markup import module_code
 
@@ -145,6 +147,12 @@ def export_xlsx(handbook: Handbook, output: str, stdout: TextIO) -> None:
             "工作簿是二进制文件，请用 -o 指定文件名，例如 -o 培训计划.xlsx。",
             "A workbook is binary; give a file name with -o, e.g. -o training.xlsx.",
         )
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    build_workbook(handbook).save(target)
+    # Serialised in memory first: a write that fails half-way then leaves no open zip file
+    # behind to fail a second time, noisily, when it is collected.
+    content = io.BytesIO()
+    build_workbook(handbook).save(content)
+    write_atomically(Path(output), lambda scratch: _save(scratch, content.getvalue()))
+
+
+def _save(path: Path, content: bytes) -> None:
+    path.write_bytes(content)

@@ -10,6 +10,7 @@ from __future__ import annotations
 # Importing a module registers its rules; the order is the order of `handbook rules`.
 from validator.rules import (  # noqa: F401
     builtin,
+    characters,
     coverage,
     curriculum,
     governance,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from validator.findings import Ref, Severity, Text, pointer_of
@@ -59,15 +60,16 @@ _TEXT_KEYS = frozenset({"zh", "en"})
 
 
 def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months (clamped to the month's last day)."""
+    """``day`` plus ``months`` calendar months (clamped to the month's last day).
+
+    A result after the year 9999, which the calendar cannot hold, is :data:`date.max`: a date
+    that far away is never due, and ``review-in-future`` reports how it was written.
+    """
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(f"cannot add {months} months to {day}")  # pragma: no cover
+    if year > date.max.year:
+        return date.max
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @rule("review-due", Severity.WARNING)
@@ -113,5 +115,48 @@ def review_due(handbook: Handbook) -> Iterator[Problem]:
                 Text(
                     "复核内容后，把 last_reviewed 改成复核日期。",
                     "Review the content, then set last_reviewed to the review date.",
+                ),
+            )
+
+
+_TIME_ZONES = timedelta(days=1)
+"""How far ahead of the checking machine's date an editor's today can be."""
+
+
+@rule("review-in-future", Severity.ERROR)
+def review_in_future(handbook: Handbook) -> Iterator[Problem]:
+    """复核日期不能晚于今天。
+    A review date is not in the future.
+
+    `last_reviewed` 写的是已经做过的复核，所以不可能晚于今天。写成将来的日期（通常是年份打错，
+    例如把 2026 写成 2062）会让 `review-due` 几十年都不提醒，所以这是错误而不是警告：
+    它悄悄关掉了另一项检查。“今天”与 `review-due` 相同（`--today` 可以固定），并留一天余量：
+    北京时间比 CI 机器常用的 UTC 早 8 小时，早上写下的当天日期在 CI 看来还是明天。
+
+    `last_reviewed` records a review that has happened, so it cannot be after today. A future
+    date (usually a mistyped year) would silence `review-due` for decades, which is why this is
+    an error rather than a warning: it quietly switches another check off. "Today" is the same
+    as for `review-due` (`--today` fixes it), with a day's grace: Beijing is 8 hours ahead of the
+    UTC clock of most CI machines, so a date written there in the morning is tomorrow on CI.
+
+    **怎么改 / Fix:** 把 `last_reviewed` 改成真正复核的日期。
+    Set `last_reviewed` to the date the review really happened.
+    """
+    for path, document in handbook.documents.items():
+        review = document.data.get("review") if isinstance(document.data, dict) else None
+        if not review:
+            continue
+        reviewed = date.fromisoformat(review["last_reviewed"])
+        if reviewed > handbook.today + _TIME_ZONES:
+            yield Problem(
+                Ref(path, "/review/last_reviewed"),
+                Text(
+                    f"复核日期 {reviewed.isoformat()} 晚于今天（{handbook.today.isoformat()}）。",
+                    f"The review date {reviewed.isoformat()} is after today "
+                    f"({handbook.today.isoformat()}).",
+                ),
+                Text(
+                    "把 last_reviewed 改成真正复核的日期（检查年份是否打错）。",
+                    "Set last_reviewed to the date of the review (check the year for a typo).",
                 ),
             )

@@ -1,9 +1,15 @@
-"""The waiver checks' documentation; the waiver stage itself is :mod:`validator.waiving`."""
+"""The waiver checks: the documentation of those the waiver stage makes (:mod:`validator.waiving`)
+and the maximum validity of a waiver."""
 
 from __future__ import annotations
 
-from validator.findings import Severity
-from validator.rules.registry import builtin
+from collections.abc import Iterator
+from datetime import date
+
+from validator.findings import Severity, Text
+from validator.model import Handbook
+from validator.rules.governance import add_months
+from validator.rules.registry import Problem, builtin, rule
 
 builtin(
     "waiver-valid",
@@ -38,3 +44,51 @@ builtin(
     """,
     Severity.WARNING,
 )
+
+
+DEFAULT_MAX_MONTHS = 24
+"""How far ahead a waiver may expire when ``handbook.yaml`` sets no ``waivers.max_months``."""
+
+
+@rule("waiver-within-maximum", Severity.ERROR)
+def waiver_within_maximum(handbook: Handbook) -> Iterator[Problem]:
+    """豁免的有效期不超过手册规定的上限。
+    A waiver expires within the maximum validity the handbook sets.
+
+    豁免是有期限的例外：到期时要么问题已经解决，要么重新审批。到期日写成 2999 年的豁免等于
+    永久关掉一条规则。到期日最晚可以是今天加上 `handbook.yaml` 里 `waivers.max_months` 个月
+    （没有设置时为 24 个月）。
+
+    A waiver is a dated exception: by its expiry the problem is fixed or the waiver approved
+    again. One that expires in 2999 switches a rule off for good. The expiry may be at most
+    `waivers.max_months` months after today (`handbook.yaml`; 24 when not set).
+
+    **怎么改 / Fix:** 把 `expires` 改到上限以内，到期时再重新审批。
+    Bring `expires` within the maximum and approve the waiver again when it runs out.
+    """
+    setting = (handbook.settings.get("waivers") or {}).get("max_months")
+    months = int(setting) if setting is not None else DEFAULT_MAX_MONTHS
+    latest = add_months(handbook.today, months)
+    related = (
+        (handbook.settings_ref / "waivers" / "max_months",)
+        if setting and handbook.settings_ref
+        else ()
+    )
+    for ref, waiver in handbook.waivers:
+        expires = date.fromisoformat(str(waiver["expires"]))
+        if expires > latest:
+            yield Problem(
+                ref / "expires",
+                Text(
+                    f"豁免到 {expires.isoformat()} 才到期，超过了 {months} 个月的上限"
+                    f"（最晚 {latest.isoformat()}）。",
+                    f"The waiver runs until {expires.isoformat()}, beyond the maximum of "
+                    f"{months} months (at most {latest.isoformat()}).",
+                ),
+                Text(
+                    f"把 expires 改成 {latest.isoformat()} 或更早，到期时重新审批。",
+                    f"Set expires to {latest.isoformat()} or earlier and approve it again then.",
+                ),
+                related,
+                subject=waiver["target"],
+            )
