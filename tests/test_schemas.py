@@ -36,7 +36,8 @@ def test_schema_messages_say_what_and_how(tmp_path: Path) -> None:
     assert "no" in by_line[14].message.en
     assert by_line[14].hint is not None and "to-verify" in by_line[14].hint.en
     assert "2026-13-01" in by_line[20].message.zh
-    assert by_line[21].hint is not None and "whole number" in by_line[21].hint.en
+    assert "whole number" in by_line[21].message.en
+    assert by_line[21].hint is not None and "every_months: 12" in by_line[21].hint.en
 
 
 def _documents_of_every_fixture(tmp_path: Path) -> list[tuple[str, object]]:
