@@ -12,6 +12,7 @@ from validator.rules import (  # noqa: F401
     builtin,
     coverage,
     curriculum,
+    editor_support,
     governance,
     identity,
     links,
