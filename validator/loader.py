@@ -282,11 +282,16 @@ def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
                 )
             ],
         )
-    lines = _lines(text)
-    builder = _Builder(path, limits, lines)
+    # Only a file with a "!" can hold a tag; only such files pay for splitting into lines.
+    builder = _Builder(path, limits, _lines(text) if "!" in text else [])
     data = builder.build(node)
-    first = lines[0] if lines else ""
-    return LoadResult(Document(path, data, builder.marks, first), builder.findings)
+    first = _FIRST_LINE.match(text)
+    return LoadResult(
+        Document(path, data, builder.marks, first.group() if first else ""), builder.findings
+    )
+
+
+_FIRST_LINE = re.compile(r"[^\r\n]*")
 
 
 # Parsers recurse per nesting level; some libyaml builds crash (not raise) tens of thousands of
@@ -437,7 +442,7 @@ class _Builder:
     def _tagged(self, node: yaml.Node) -> bool:
         """Whether the node is written with an explicit tag (it starts with "!")."""
         mark = node.start_mark
-        if mark.line >= len(self.lines):
+        if mark.line >= len(self.lines):  # also: no "!" anywhere in the file
             return False
         return self.lines[mark.line][mark.column : mark.column + 1] == "!"
 
