@@ -58,6 +58,10 @@ SCENARIOS = (
     Scenario("missing colon", ROLE, 21, lambda s: s.replace(": ", " ", 1)),
     Scenario("unknown key", ROLE, 5, lambda s: s.replace("reports_to", "reprots_to", 1)),
     Scenario("wrong type", MODULE, 11, lambda s: s.replace("hours: 8", "hours: 四", 1)),
+    Scenario("out of range", MODULE, 11, lambda s: s.replace("hours: 8", "hours: -2", 1)),
+    Scenario("bad duty id", MODULE, 20, lambda s: s.replace("cs.reception", "CS.Reception", 1)),
+    Scenario("blank zh", ROLE, 13, lambda s: s.split("zh: ")[0] + 'zh: "  "'),
+    Scenario("wrong modeline", MODULE, 1, lambda s: s.replace("module.schema", "role.schema")),
 )
 
 SETTINGS = {

@@ -411,7 +411,10 @@ def _explain(error: ValidationError) -> tuple[Text, Text]:
     name = _name(list(error.absolute_path))
     field = name.zh
     if keyword == "type":
-        return _wrong_type(name, value, instance, schema)
+        message, hint = _wrong_type(name, value, instance, schema)
+        if isinstance(instance, str) and _numeric(instance):
+            return message, hint  # "remove the quotes" says more than the general advice
+        return message, _editor_hint(schema, hint)
     if keyword == "enum":
         options = ", ".join(_shown(v) for v in value)
         return (
@@ -474,7 +477,7 @@ def _explain(error: ValidationError) -> tuple[Text, Text]:
                 f"{field} 必须是{allowed.zh}，现在是 {_shown(instance)}。",
                 f"{name.en.capitalize()} must be {allowed.en}; it is {_shown(instance)}.",
             ),
-            Text(f"改成{allowed.zh}。", f"Change it to {allowed.en}."),
+            _editor_hint(schema, Text(f"改成{allowed.zh}。", f"Change it to {allowed.en}.")),
         )
     if keyword == "uniqueItems":
         repeated = _repeated(instance) if isinstance(instance, list) else None
@@ -538,6 +541,12 @@ def _wrong_type(name: Text, value: Any, instance: Any, schema: dict[str, Any]) -
     )
 
 
+def _editor_hint(schema: dict[str, Any], hint: Text) -> Text:
+    """The schema's Chinese ``errorMessage`` (what VS Code shows) as the Chinese fix."""
+    editor = schema.get("errorMessage")
+    return Text(editor, hint.en) if isinstance(editor, str) else hint
+
+
 def _numeric(text: str) -> bool:
     try:
         float(text)
@@ -566,6 +575,10 @@ def _wrong_pattern(name: Text, instance: Any, schema: dict[str, Any]) -> tuple[T
             "参照同一文件里其他条目的写法修改。",
             "Follow how the other entries in this file are written.",
         )
+    editor = schema.get("patternErrorMessage")
+    if isinstance(editor, str):
+        # The same Chinese sentence VS Code shows on this value.
+        hint = Text(editor, hint.en)
     shown = _shown(instance)
     if isinstance(instance, str) and instance != instance.strip():
         hint = Text(
