@@ -181,6 +181,18 @@ class LanguageServer:
         self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         return found
 
+    def ask(self, method: str, file: Path, line: int, column: int) -> Any:
+        """A hover or completion request at 1-based ``line``:``column`` of ``file``."""
+        uri = file.as_uri()
+        text = file.read_text(encoding="utf-8")
+        document = {"uri": uri, "languageId": "yaml", "version": 1, "text": text}
+        self.notify("textDocument/didOpen", {"textDocument": document})
+        position = {"line": line - 1, "character": column - 1}
+        try:
+            return self.request(method, {"textDocument": {"uri": uri}, "position": position})
+        finally:
+            self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+
     def close(self) -> None:
         """Shut the server down cleanly."""
         try:
@@ -225,7 +237,12 @@ def main() -> int:
     parser.add_argument("--server", help="path to the yaml-language-server executable")
     parser.add_argument("--locale", default="zh-cn", help="the language server's locale")
     parser.add_argument("--lang", default="zh", choices=("zh", "en"), help="handbook's language")
+    parser.add_argument(
+        "--editor-help", action="store_true", help="show hovers and completions instead"
+    )
     args = parser.parse_args()
+    if args.editor_help:
+        return _editor_help(_server(args.server), args.locale)
     with tempfile.TemporaryDirectory() as scratch:
         workspace = Path(scratch) / "handbook"
         workspace.mkdir()
@@ -253,6 +270,54 @@ def main() -> int:
                         print(f"  {'':8} {'':{len(where)}}  → {finding.hint.get(args.lang)}")
                 if not ours:
                     print("  handbook (nothing)")
+        finally:
+            server.close()
+    return 0
+
+
+def _line_of(file: Path, start: str) -> int:
+    lines = file.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(start))
+
+
+def _editor_help(command: list[str], locale: str) -> int:
+    """Print what VS Code shows on hover and completion at a few places editors use most."""
+    with tempfile.TemporaryDirectory() as scratch:
+        tree = Path(scratch) / "handbook"
+        shutil.copytree(ROOT / "policies", tree / "policies")
+        shutil.copytree(ROOT / "schemas", tree / "schemas")
+        new_role = tree / "policies/roles/new-role.yaml"
+        new_role.write_text(
+            "# yaml-language-server: $schema=../../schemas/role.schema.json\n\n", encoding="utf-8"
+        )
+        server = LanguageServer(command, tree, locale)
+        try:
+            for label, path, key in (
+                ("hover tier:", ROLE, "tier:"),
+                ("hover reports_to:", ROLE, "reports_to:"),
+                ("hover covers:", MODULE, "covers:"),
+                ("hover hours:", MODULE, "hours:"),
+            ):
+                line = _line_of(tree / path, key)
+                result = server.ask("textDocument/hover", tree / path, line, 2) or {}
+                contents = result.get("contents", {})
+                value = contents.get("value", "") if isinstance(contents, dict) else contents
+                heading = next((x for x in str(value).splitlines() if x.strip()), "")
+                print(f"== {label:18} {heading}")
+            for label, file, line, column in (
+                ("complete category:", tree / MODULE, _line_of(tree / MODULE, "category:"), 11),
+                ("complete new role", new_role, 2, 1),
+            ):
+                result = server.ask("textDocument/completion", file, line, column) or {}
+                items = result.get("items", []) if isinstance(result, dict) else result
+                print(f"== {label}")
+                for item in items[:12]:
+                    detail = item.get("documentation") or item.get("detail") or ""
+                    if isinstance(detail, dict):
+                        detail = detail.get("value", "")
+                    inserted = item.get("insertText") or item.get("textEdit", {}).get("newText", "")
+                    shown = " ".join(str(detail).split())[:60]
+                    print(f"   {item['label']:14} {shown}  insert={inserted!r}"[:200])
         finally:
             server.close()
     return 0
