@@ -215,10 +215,15 @@ builtin(
     Each file matches the JSON Schema of its kind.
 
     `schemas/` 目录下每类政策文件有一个 schema：必填字段、取值范围、日期格式和 id 的写法。
-    不认识的字段也是错误，这样拼错的字段名不会被悄悄丢掉。消息指向出错的那个键。
+    不认识的字段也是错误，这样拼错的字段名不会被悄悄丢掉；像是某个字段拼错时，消息会问“是不是
+    reports_to？”，而不是再报一个“缺少 reports_to”。消息指向出错的那个键，用普通的话说明允许
+    的范围和类型，给出正确写法的例子；一个错误只报一次。
 
     Each kind of file has a schema in `schemas/`: required fields, allowed values, date format,
-    how ids are written. Unknown fields are errors, so a misspelt key is never silently dropped.
+    how ids are written. Unknown fields are errors, so a misspelt key is never silently dropped;
+    when it looks like a misspelling the message asks "did you mean reports_to?" instead of
+    adding a second "reports_to is missing". Messages point at the key, state ranges and types
+    in words and show how a correct value looks; one mistake gives one finding.
     **Fix:** follow the hint; editors with the YAML extension show the schema's help as you type.
     """,
 )
