@@ -647,7 +647,7 @@ def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
             ),
         )
     opened_at = (opened.line + 1, opened.column + 1) if opened is not None else None
-    cause = _diagnose(_lines(text), text, problem, str(context), (line, column), opened_at)
+    cause = _diagnose(_lines(text), text, (line, column), opened_at)
     english = problem if not context else f"{context}: {problem}"
     if cause is None:
         zh, hint_zh, hint_en = _explain_syntax(problem, str(context))
@@ -676,29 +676,60 @@ _KEY_WITHOUT_COLON = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_.-]*)(?:[ 
 
 
 def _diagnose(
-    lines: list[str],
-    text: str,
-    problem: str,
-    context: str,
-    noticed: tuple[int, int],
-    opened: tuple[int, int] | None,
+    lines: list[str], text: str, noticed: tuple[int, int], opened: tuple[int, int] | None
 ) -> _Cause | None:
     """The cause of a syntax error, read from the lines around it rather than the parser's
-    wording (which differs between libyaml and the pure-Python parser)."""
-    if context == "while scanning a quoted scalar" and opened is not None:
+    wording (which differs between libyaml and the pure-Python parser, and between versions).
+
+    ``noticed`` is where the parser gave up; ``opened`` where the construct it was reading
+    began (a quote, a bracket, a key), when it says.
+    """
+    if opened is not None and _char(lines, *opened) in ("'", '"'):
         return _unclosed_quote(lines, *opened)
     runaway = _runaway_quote(text, noticed[0])
     if runaway is not None:
         return _unclosed_quote(lines, *runaway)
     # The culprit is on the line the parser noticed or just above it (a simple key starts there).
     first = max(min(opened[0] if opened else noticed[0], noticed[0] - 1), noticed[0] - 3, 1)
-    for number in range(first, min(noticed[0], len(lines)) + 1):
+    window = range(first, min(noticed[0], len(lines)) + 1)
+    for number in window:
         cause = _wide_or_tab(lines[number - 1], number)
         if cause is not None:
             return cause
-    if "could not find expected ':'" in problem and opened is not None:
-        return _missing_colon(lines, *opened)
+    for number in sorted(window, key=lambda n: (n != (opened or noticed)[0], n)):
+        if _lacks_colon(lines, number):
+            return _missing_colon(lines, number)
     return None
+
+
+def _char(lines: list[str], line: int, column: int) -> str:
+    return lines[line - 1][column - 1 : column] if 0 < line <= len(lines) else ""
+
+
+_KEY_LINE = re.compile(r"^([ ]*(?:-[ ]+)?)[^\s#:][^:]*:(?:[ ]|$)")
+
+
+def _lacks_colon(lines: list[str], number: int) -> bool:
+    """Whether line ``number`` is a key without its colon: "word" or "word value", no ": ",
+    at the same indentation as a neighbouring key line (so it is no wrapped text)."""
+    source = lines[number - 1]
+    found = _KEY_WITHOUT_COLON.match(source)
+    if found is None or ": " in source or source.rstrip().endswith(":"):
+        return False
+    column = found.start(1)
+    for step in (-1, 1):
+        # The nearest line at this indentation or less, skipping the deeper content of a sibling.
+        neighbour = number + step
+        while 0 < neighbour <= len(lines):
+            other = lines[neighbour - 1]
+            content = other.lstrip(" -")
+            if content and not content.startswith("#") and len(other) - len(content) <= column:
+                key = _KEY_LINE.match(other)
+                if key is not None and len(key.group(1)) == column:
+                    return True
+                break
+            neighbour += step
+    return False
 
 
 def _wide_or_tab(source: str, number: int) -> _Cause | None:
@@ -751,19 +782,9 @@ def _wide_or_tab(source: str, number: int) -> _Cause | None:
     return None
 
 
-def _missing_colon(lines: list[str], line: int, column: int) -> _Cause:
-    source = lines[line - 1] if line <= len(lines) else ""
-    found = _KEY_WITHOUT_COLON.match(source)
-    if found is None:
-        return (
-            line,
-            column,
-            Text(
-                "这一行缺少冒号：键和值之间要写“: ”。",
-                "This line lacks a colon: write ': ' between the key and the value.",
-            ),
-            Text("在键的后面加上“: ”。", "Add ': ' after the key."),
-        )
+def _missing_colon(lines: list[str], line: int) -> _Cause:
+    found = _KEY_WITHOUT_COLON.match(lines[line - 1])
+    assert found is not None  # _lacks_colon matched it
     key, value = clip(found.group(1)), found.group(2)
     example = f"{key}: {clip(value, 20)}" if value else f"{key}: …"
     return (
