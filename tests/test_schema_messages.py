@@ -157,3 +157,16 @@ def test_the_fast_verdict_stands_when_the_explaining_pass_finds_nothing(
     findings = check(tmp_path, WORKER, "  - id: w.task", '  - id: "w.task\\n"')
     assert where(findings) == [(WORKER, 13, "schema")]
     assert "w.task" in findings[0].message.zh
+
+
+def test_a_field_at_the_wrong_level_is_called_an_indentation_mistake(tmp_path: Path) -> None:
+    findings = check(
+        tmp_path,
+        WORKER,
+        "    text: {zh: 完成任务。, en: Does the task.}\n",
+        "    text:\n      zh: 完成任务。\n      status: sourced\n",
+    )
+    assert where(findings) == [(WORKER, 16, "schema")]
+    assert "缩进" in findings[0].message.zh
+    assert "indentation" in findings[0].message.en
+    assert "拼错" not in findings[0].message.zh

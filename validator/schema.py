@@ -68,6 +68,7 @@ class SchemaSet:
                     f"The schema schemas/{kind.schema} is missing.",
                 )
         self.documents = resources
+        self._fields = frozenset(_property_names(resources))
         self._fast = _fast_validators(resources)
         self._detailed: dict[str, jsonschema.Draft202012Validator] | None = None
         if self._fast is None:
@@ -85,7 +86,7 @@ class SchemaSet:
         if self._detailed is None:
             self._detailed = _detailed_validators(self.documents)
         errors = [_most_specific(e) for e in self._detailed[kind].iter_errors(document.data)]
-        findings = _findings(document, errors)
+        findings = _findings(document, errors, self._fields)
         if not findings and self._fast is not None:
             findings = [_fast_verdict(document, self._fast[kind])]
         yield from findings
@@ -191,7 +192,22 @@ def _most_specific(error: ValidationError) -> ValidationError:
     return error
 
 
-def _findings(document: Document, errors: list[ValidationError]) -> list[Finding]:
+def _property_names(value: Any) -> Iterator[str]:
+    """Every field name any schema defines (to tell a misplaced field from an unknown one)."""
+    if isinstance(value, dict):
+        properties = value.get("properties")
+        if isinstance(properties, dict):
+            yield from properties
+        for item in value.values():
+            yield from _property_names(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _property_names(item)
+
+
+def _findings(
+    document: Document, errors: list[ValidationError], fields: frozenset[str] = frozenset()
+) -> list[Finding]:
     """One finding per mistake: missing fields of one mapping together, a misspelt key once
     (with the field it was meant to be, rather than as unknown plus missing)."""
     missing: dict[str, tuple[list[str | int], list[str]]] = {}
@@ -212,7 +228,7 @@ def _findings(document: Document, errors: list[ValidationError]) -> list[Finding
     for pointer, (parts, error) in unknown.items():
         absent = missing.get(pointer, (parts, []))[1]
         for key in _extra_keys(error):
-            findings.append(_unknown_key(document, parts, error, key, absent))
+            findings.append(_unknown_key(document, parts, error, key, absent, fields))
     for pointer, (_parts, names) in missing.items():
         if names:
             findings.append(_missing(document, pointer, names))
@@ -230,6 +246,7 @@ def _unknown_key(
     error: ValidationError,
     key: str,
     absent: list[str],
+    fields: frozenset[str],
 ) -> Finding:
     """An unknown key; a misspelling of a missing (or allowed) field names that field."""
     instance = error.instance if isinstance(error.instance, dict) else {}
@@ -267,6 +284,23 @@ def _unknown_key(
                 f"Unknown field '{shown}'; did you mean {guess[0]}?",
             ),
             Text(f"把 {shown} 改成 {guess[0]}。", f"Rename '{shown}' to '{guess[0]}'."),
+        )
+    if key in fields:
+        # A real field at the wrong level: the line is indented too much or too little.
+        return Finding(
+            where,
+            "schema",
+            Severity.ERROR,
+            Text(
+                f"{shown} 不能写在这一层：它属于别的层级，可能是缩进不对。",
+                f"'{shown}' does not belong at this level: it belongs elsewhere, so the "
+                "indentation is probably wrong.",
+            ),
+            Text(
+                f"检查这一行的缩进，让它和它所属的那一层对齐。这一层可以写的字段：{'、'.join(allowed)}。",
+                "Check this line's indentation and align it with the level it belongs to. "
+                f"The fields allowed at this level: {', '.join(allowed)}.",
+            ),
         )
     return Finding(
         where,
