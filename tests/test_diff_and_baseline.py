@@ -13,7 +13,8 @@ import yaml
 from tests.conftest import REPO, commit_all, copy_repo_tree
 
 Cli = Callable[..., tuple[int, str, str]]
-ORPHAN = """id: m-old
+ORPHAN = """# yaml-language-server: $schema=../../schemas/module.schema.json
+id: m-old
 title: {zh: 旧课程, en: Old course}
 category: conduct
 stages: [on-the-job]

@@ -133,10 +133,52 @@ def test_other_tags_are_refused(value: str) -> None:
     assert rules_of(f"a: {value}\n") == [(1, 4, "yaml-tag")]
 
 
-def test_explicit_core_tags_are_fine() -> None:
-    document = load_text("a: !!str 12\nb: !!int '7'\n", "f.yaml").document
+@pytest.mark.parametrize(
+    ("text", "column", "shown"),
+    [
+        ("a: !!str 12\n", 4, "!!str"),
+        ("a: !!int '7'\n", 4, "!!int"),
+        ("a: !!float nan\n", 4, "!!float"),
+        ("a: ! 12\n", 4, "“!”"),
+        ("a: [1, !!int 2]\n", 8, "!!int"),
+        ("a: !!map {b: 1}\n", 4, "!!map"),
+        ("!!str a: 1\n", 1, "!!str"),
+    ],
+)
+def test_every_explicit_tag_is_refused(text: str, column: int, shown: str) -> None:
+    result = load_text(text, "f.yaml")
+    assert [(f.location.line, f.location.column, f.rule) for f in result.findings] == [
+        (1, column, "yaml-tag")
+    ]
+    assert shown in result.findings[0].message.zh
+
+
+@pytest.mark.parametrize(
+    ("value", "word"),
+    [
+        (".nan", "不是一个数"),
+        (".NaN", "不是一个数"),
+        (".inf", "不是一个数"),
+        ("-.Inf", "不是一个数"),
+        ("+.INF", "不是一个数"),
+        ("9" * 4400, "太大"),
+        ("-123456789012345678", "太大"),
+        ("1.0e400", "太大"),
+    ],
+)
+def test_not_a_number_and_too_large_are_reported_at_their_line(value: str, word: str) -> None:
+    result = load_text(f"id: x\nhours: {value}\n", "f.yaml")
+    assert [(f.location.line, f.location.column, f.rule) for f in result.findings] == [
+        (2, 8, "yaml-number")
+    ]
+    assert word in result.findings[0].message.zh
+    assert len(result.findings[0].message.zh) < 120
+
+
+def test_quoted_nan_is_text_and_large_finite_numbers_pass() -> None:
+    document = load_text('a: ".nan"\nb: 9007199254740992\nc: 1.5e3\n', "f.yaml").document
     assert document is not None
-    assert document.data == {"a": "12", "b": 7}
+    assert document.data == {"a": ".nan", "b": 2**53, "c": 1500.0}
 
 
 def test_billion_laughs_is_refused_quickly() -> None:
@@ -202,6 +244,10 @@ def test_gbk_file_names_the_encoding() -> None:
     [
         ("name: 客服\n".encode("utf-16"), "UTF-16"),
         ("name: 客服\n".encode("utf-16-le"), "UTF-16"),
+        ("id: cs-specialist\nname: 客服\n".encode("utf-16-be"), "UTF-16"),
+        ("name: 客服\n".encode("utf-32"), "UTF-32"),
+        ("id: cs-specialist\nname: 客服\n".encode("utf-32-le"), "UTF-32"),
+        ("id: cs-specialist\nname: 客服\n".encode("utf-32-be"), "UTF-32"),
         ("name: café\n".encode("latin-1"), "Latin-1"),
         (b"name: a\x00b\n", "NUL"),
         (bytes(range(256)) * 4, "NUL"),
@@ -210,7 +256,10 @@ def test_gbk_file_names_the_encoding() -> None:
 def test_other_encodings_and_binary(raw: bytes, needle: str) -> None:
     findings = load_bytes(raw, "f.yaml").findings
     assert [f.rule for f in findings] == ["yaml-encoding"]
-    assert needle in findings[0].message.zh + findings[0].message.en
+    assert needle in findings[0].message.zh
+    assert needle in findings[0].message.en
+    other = {"UTF-16": "UTF-32", "UTF-32": "UTF-16"}.get(needle)
+    assert other is None or other not in findings[0].message.zh
 
 
 def test_bom_and_crlf_are_accepted() -> None:
@@ -255,5 +304,119 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_end_of_file_errors_point_at_the_last_line() -> None:
-    assert rules_of("id: m-cs-01\nt") == [(2, 2, "yaml-syntax")]
+    # A last line without a colon is a key that lacks it: the line to change, not past its end.
+    assert rules_of("id: m-cs-01\nt") == [(2, 1, "yaml-syntax")]
     assert rules_of("a: [1, 2\n") == [(1, 4, "yaml-syntax")]
+
+
+ROLE = (
+    "id: cs-specialist\n"
+    "name: {zh: 客服, en: Service}\n"
+    "tier: tier-frontline\n"
+    "summary:\n"
+    "  zh: 服务中心的窗口岗位。\n"
+    "  en: The service desk.\n"
+    "duties:\n"
+    "  - id: cs.reception\n"
+    "    text:\n"
+    "      zh: 接待业主。\n"
+    "      en: Receive owners.\n"
+    "    status: secondary\n"
+    "    sources: [C66]\n"
+    "  - id: cs.work-order\n"
+    "    text:\n"
+    '      zh: "受理报修。"\n'
+    "      en: Take repair requests.\n"
+    "    status: sourced\n"
+)
+
+
+def _edit(line: int, old: str, new: str) -> str:
+    lines = ROLE.split("\n")
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "zh", "en"),
+    [
+        # An unclosed quote that a later quote "closes": libyaml notices it lines below.
+        (_edit(5, "zh: ", 'zh: "'), (5, 7), "引号", "quote"),
+        (_edit(2, "zh: ", 'zh: "'), (2, 12), "引号", "quote"),
+        ("a: 'unclosed\nb: 2\n", (1, 4), "引号", "quote"),
+        (_edit(10, "      ", "\t"), (10, 1), "Tab", "tab"),
+        (_edit(12, "    ", "  \t"), (12, 3), "Tab", "tab"),
+        (_edit(3, ": ", "："), (3, 5), "全角冒号", "full-width colon"),
+        (_edit(3, ": ", "： "), (3, 5), "全角冒号", "full-width colon"),
+        (_edit(12, "    ", "\u3000\u3000"), (12, 1), "全角空格", "full-width space"),
+        (_edit(12, "status: ", "status "), (12, 5), "缺少冒号", "not followed by a colon"),
+        (_edit(18, "status: ", "status "), (18, 5), "缺少冒号", "not followed by a colon"),
+        (_edit(3, "tier: ", "tier "), (3, 1), "缺少冒号", "not followed by a colon"),
+        (_edit(13, "sources: ", "sources "), (13, 5), "缺少冒号", "not followed by a colon"),
+    ],
+)
+def test_syntax_errors_name_the_line_to_change_and_the_cause(
+    text: str, where: tuple[int, int], zh: str, en: str
+) -> None:
+    (finding,) = load_text(text, "f.yaml").findings
+    assert (finding.location.line, finding.location.column, finding.rule) == (*where, "yaml-syntax")
+    assert zh in finding.message.zh
+    assert en in finding.message.en
+    _assert_one_language(finding)
+
+
+def _assert_one_language(finding: object) -> None:
+    import re
+
+    message, hint = finding.message, finding.hint  # type: ignore[attr-defined]
+    for zh in (message.zh, hint.zh):
+        # No parser English ("while scanning ...", "could not find ...") inside Chinese text.
+        assert not re.search(r"[a-z]{3,} [a-z]{3,} [a-z]{3,}", zh), zh
+    for en in (message.en, hint.en):
+        assert not re.search("[\u4e00-\u9fff]", en), en
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\n b: 2\n",
+        "text: Cleaned: weekly\n",
+        "a: [1, 2\nb: 2\n",
+        "a: {x: 1\n",
+        "a: \x07\n",
+        _edit(8, "  - ", "    - "),
+    ],
+)
+def test_no_parser_english_in_chinese_messages(text: str) -> None:
+    (finding,) = load_text(text, "f.yaml").findings
+    assert finding.rule == "yaml-syntax"
+    _assert_one_language(finding)
+
+
+def test_a_missing_colon_shows_the_line_to_write() -> None:
+    (finding,) = load_text(_edit(12, "status: ", "status "), "f.yaml").findings
+    assert finding.hint is not None
+    assert "status: secondary" in finding.hint.zh
+    assert "status: secondary" in finding.hint.en
+
+
+def test_long_keys_are_shortened_in_messages() -> None:
+    key = "k" * 100_000  # a plain key is at most 1,024 characters; "? " allows any length
+    findings = load_text(f"? {key}\n: 1\n? {key}\n: 2\n1: x\n", "f.yaml").findings
+    assert [f.rule for f in findings] == ["yaml-duplicate-key", "yaml-key-type"]
+    duplicate = findings[0]
+    assert len(duplicate.message.zh) < 200 and len(duplicate.message.en) < 200
+    assert "…" in duplicate.message.zh
+
+
+def test_a_symlink_loop_is_called_a_loop(tmp_path: Path) -> None:
+    from validator.loader import load_file
+
+    (tmp_path / "a.yaml").symlink_to("b.yaml")
+    (tmp_path / "b.yaml").symlink_to("a.yaml")
+    (finding,) = load_file(tmp_path / "a.yaml", "policies/a.yaml").findings
+    assert finding.rule == "file-unreadable"
+    assert "循环" in finding.message.zh
+    assert "loop" in finding.message.en
+    assert "outside" not in finding.message.en

@@ -37,6 +37,7 @@ PROCEDURE_SCHEMA = {
         "review": {"$ref": "common.schema.json#/$defs/review"},
     },
 }
+MODELINE = "# yaml-language-server: $schema=../../schemas/procedure.schema.json\n"
 REVIEW = "review: {last_reviewed: 2026-11-01, every_months: 12}\n"
 PROCEDURES = KINDS.with_kind(
     Kind(
@@ -64,7 +65,7 @@ def _procedure(root: Path, name: str, text: str) -> Path:
     folder = root / "policies" / "procedures"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(MODELINE + text, encoding="utf-8")
     return path
 
 
@@ -136,7 +137,7 @@ def test_a_new_kind_goes_through_the_schema_stage(procedure_tree: Path) -> None:
         "duties: [eng.lift]\nowner: eng-supervisor\n",
     )
     result = _run(procedure_tree)
-    assert _found(result) == {(path.relative_to(procedure_tree).as_posix(), 5, "schema")}
+    assert _found(result) == {(path.relative_to(procedure_tree).as_posix(), 6, "schema")}
 
 
 def test_a_new_kind_gets_the_reference_and_id_rules(procedure_tree: Path) -> None:
@@ -161,9 +162,9 @@ def test_a_new_kind_gets_the_reference_and_id_rules(procedure_tree: Path) -> Non
     assert _found(result) == {
         (where["broken"], _line(broken, "role:"), "ref-resolves"),
         (where["broken"], _line(broken, "duties:"), "ref-resolves"),
-        (where["renamed"], 1, "id-matches-file"),
+        (where["renamed"], 2, "id-matches-file"),
         # The copy sorts after the original, so the copy is the duplicate.
-        (where["renamed"], 1, "id-unique"),
+        (where["renamed"], 2, "id-unique"),
     }
     role_finding = next(f for f in result.findings if "security-oficer" in f.message.en)
     assert role_finding.hint is not None and "security-officer" in role_finding.hint.en

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -37,7 +38,8 @@ def test_schema_messages_say_what_and_how(tmp_path: Path) -> None:
     assert "no" in by_line[14].message.en
     assert by_line[14].hint is not None and "to-verify" in by_line[14].hint.en
     assert "2026-13-01" in by_line[20].message.zh
-    assert by_line[21].hint is not None and "whole number" in by_line[21].hint.en
+    assert "whole number" in by_line[21].message.en
+    assert by_line[21].hint is not None and "every_months: 12" in by_line[21].hint.en
 
 
 def _documents_of_every_fixture(tmp_path: Path) -> list[tuple[str, object]]:
@@ -93,3 +95,52 @@ def _broken(kind: str, data: object) -> list[tuple[str, object]]:
         missing = {k: v for k, v in extra.items() if k not in ("id", "tiers", "regulations")}
         variants.append((kind, missing))
     return variants
+
+
+def _nodes(value: object) -> list[dict[str, object]]:
+    """Every JSON object inside a schema document."""
+    if isinstance(value, dict):
+        return [value, *(node for item in value.values() for node in _nodes(item))]
+    if isinstance(value, list):
+        return [node for item in value for node in _nodes(item)]
+    return []
+
+
+SCHEMAS = sorted((REPO / "schemas").glob("*.json"))
+
+
+@pytest.mark.parametrize("schema", SCHEMAS, ids=lambda p: p.name)
+def test_every_choice_of_schemas_has_a_type(schema: Path) -> None:
+    # Without "type", VS Code's snippet writes such a field without its colon.
+    for node in _nodes(json.loads(schema.read_text(encoding="utf-8"))):
+        if "oneOf" in node or "anyOf" in node:
+            assert "type" in node, node
+
+
+def test_editor_keywords_are_chinese_and_ignored_by_both_validators() -> None:
+    import jsonschema_rs
+
+    documents = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS}
+    seen: set[str] = set()
+    for name, document in documents.items():
+        assert jsonschema_rs.meta.is_valid(document), name
+        jsonschema.Draft202012Validator.check_schema(document)
+        for node in _nodes(document):
+            for keyword in ("errorMessage", "patternErrorMessage"):
+                if keyword in node:
+                    seen.add(keyword)
+                    assert re.search("[\u4e00-\u9fff]", str(node[keyword])), node
+            if "enumDescriptions" in node:
+                seen.add("enumDescriptions")
+                assert len(node["enumDescriptions"]) == len(node["enum"]), node  # type: ignore[arg-type]
+    assert seen == {"errorMessage", "patternErrorMessage", "enumDescriptions"}
+
+
+def test_duty_items_and_references_have_their_own_titles() -> None:
+    role = json.loads((REPO / "schemas/role.schema.json").read_text(encoding="utf-8"))
+    assert role["properties"]["duties"]["items"]["title"] == "职责 Duty"
+    assert role["properties"]["tier"]["title"] == "层级 Tier"
+    assert role["properties"]["reports_to"]["type"] == ["string", "null"]
+    module = json.loads((REPO / "schemas/module.schema.json").read_text(encoding="utf-8"))
+    for field in ("covers", "prerequisites", "certificates", "regulations", "hours"):
+        assert module["properties"][field]["title"], field

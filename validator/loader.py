@@ -24,6 +24,7 @@ text ``"0755"``), and dates stay text for JSON Schema's ``format: date`` to chec
 from __future__ import annotations
 
 import codecs
+import errno
 import re
 import stat
 from dataclasses import dataclass, field
@@ -63,7 +64,19 @@ _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 _INT_PATTERN = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT_PATTERN = re.compile(
     r"[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?|\.inf|\.Inf|\.INF)"
+    r"|\.nan|\.NaN|\.NAN"
 )
+_NOT_A_NUMBER = re.compile(r"[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)")
+# JSON readers (JavaScript among them) lose precision above 2**53; no policy number comes close.
+_LARGEST = 2**53
+_SHOWN = 60
+
+
+def clip(text: str, limit: int = _SHOWN) -> str:
+    """``text`` cut to ``limit`` characters with "…", so a pasted novel never floods a message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 _NUMBER_START = frozenset("-+0123456789.")
 
 
@@ -109,6 +122,8 @@ class Document:
     data: Any
     marks: dict[str, tuple[int, int]] = field(default_factory=dict)
     """JSON pointer → 1-based (line, column) of the value's key (or of the item, in a list)."""
+    first_line: str = ""
+    """The file's first line as written (editors read a schema modeline there)."""
 
     def locate(self, pointer: str = "") -> Location:
         """The location of ``pointer``, or of its nearest ancestor that is in the file."""
@@ -146,6 +161,8 @@ def load_file(file: Path, display_path: str, limits: Limits = LIMITS) -> LoadRes
         with file.open("rb") as stream:
             raw = stream.read(limits.max_bytes + 1)
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            return LoadResult(None, [_link_loop(display_path)])
         reason = error.strerror or type(error).__name__
         return LoadResult(
             None,
@@ -165,6 +182,23 @@ def load_file(file: Path, display_path: str, limits: Limits = LIMITS) -> LoadRes
             ],
         )
     return load_bytes(raw, display_path, limits)
+
+
+def _link_loop(path: str) -> Finding:
+    return _finding(
+        "file-unreadable",
+        path,
+        1,
+        1,
+        Text(
+            "这是一个循环的符号链接：它最终又指回自己，永远找不到真正的文件。",
+            "This symbolic link is a loop: it leads back to itself and never reaches a file.",
+        ),
+        Text(
+            "删除这个链接，把真实文件放进仓库。",
+            "Delete the link and commit the real file in its place.",
+        ),
+    )
 
 
 def _not_a_file(path: str) -> Finding:
@@ -248,9 +282,16 @@ def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
                 )
             ],
         )
-    builder = _Builder(path, limits)
+    # Only a file with a "!" can hold a tag; only such files pay for splitting into lines.
+    builder = _Builder(path, limits, _lines(text) if "!" in text else [])
     data = builder.build(node)
-    return LoadResult(Document(path, data, builder.marks), builder.findings)
+    first = _FIRST_LINE.match(text)
+    return LoadResult(
+        Document(path, data, builder.marks, first.group() if first else ""), builder.findings
+    )
+
+
+_FIRST_LINE = re.compile(r"[^\r\n]*")
 
 
 # Parsers recurse per nesting level; some libyaml builds crash (not raise) tens of thousands of
@@ -278,11 +319,17 @@ def _absurd_nesting(text: str) -> int | None:
     return None if deep is None else deep.start()
 
 
-def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
-    """Keep a position inside the file: at end of input the parser points past the last line."""
+def _lines(text: str) -> list[str]:
+    """The file's lines as YAML counts them (CRLF and CR are line breaks too)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if text.endswith(("\n", "\r")) and len(lines) > 1:
         lines.pop()
+    return lines
+
+
+def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
+    """Keep a position inside the file: at end of input the parser points past the last line."""
+    lines = _lines(text)
     if line > len(lines):
         return len(lines), len(lines[-1]) + 1
     return line, column
@@ -296,9 +343,10 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 class _Builder:
     """Turns a composed node tree into plain data while recording each value's position."""
 
-    def __init__(self, path: str, limits: Limits) -> None:
+    def __init__(self, path: str, limits: Limits, lines: list[str]) -> None:
         self.path = path
         self.limits = limits
+        self.lines = lines
         self.marks: dict[str, tuple[int, int]] = {"": (1, 1)}
         self.findings: list[Finding] = []
         self.nodes = 0
@@ -328,6 +376,9 @@ class _Builder:
             self.findings.append(_too_deep(self.path, mark.line + 1, mark.column + 1, self.limits))
             return None
         tag = node.tag
+        if self._tagged(node):
+            # "!!str 12" or a bare "!" resolve to ordinary tags, so only the text tells them apart.
+            return self._bad_tag(node)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, tag)
         if isinstance(node, yaml.MappingNode):
@@ -352,21 +403,25 @@ class _Builder:
         for key_node, value_node in node.value:
             mark = key_node.start_mark
             position = (mark.line + 1, mark.column + 1)
+            if self._tagged(key_node):
+                self._bad_tag(key_node)
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
                 self._bad_key(key_node, position)
                 continue
             key = key_node.value
             if key in first_seen:
                 first = first_seen[key]
+                shown = clip(key)
                 self.findings.append(
                     Finding(
                         Location(self.path, *position, pointer=f"{pointer}/{key}"),
                         "yaml-duplicate-key",
                         Severity.ERROR,
                         Text(
-                            f"键 “{key}” 重复出现；第一次出现在第 {first[0]} 行。"
+                            f"键 “{shown}” 重复出现；第一次出现在第 {first[0]} 行。"
                             "YAML 会悄悄丢掉其中一个值。",
-                            f"The key '{key}' appears twice; first on line {first[0]}. "
+                            f"The key '{shown}' appears twice; first on line {first[0]}. "
                             "YAML would silently drop one of the values.",
                         ),
                         Text(
@@ -384,6 +439,13 @@ class _Builder:
             result[key] = self._value(value_node, child, depth + 1)
         return result
 
+    def _tagged(self, node: yaml.Node) -> bool:
+        """Whether the node is written with an explicit tag (it starts with "!")."""
+        mark = node.start_mark
+        if mark.line >= len(self.lines):  # also: no "!" anywhere in the file
+            return False
+        return self.lines[mark.line][mark.column : mark.column + 1] == "!"
+
     def _scalar(self, node: yaml.ScalarNode, tag: str) -> Any:
         value: str = node.value
         if tag == _STR:
@@ -391,22 +453,65 @@ class _Builder:
             if refused is not None:
                 self.findings.append(refused)
             return value
-        try:
-            if tag == _INT:
-                return int(value)
-            if tag == _FLOAT:
-                return float(value)
-        except ValueError:
-            return self._bad_tag(node)
+        if tag == _INT:
+            digits = value.lstrip("+-")
+            # int() of thousands of digits is slow (and refused past 4,300): judge by length first.
+            if len(digits) > 16 or abs(int(value)) > _LARGEST:
+                return self._bad_number(node, too_large=True)
+            return int(value)
+        if tag == _FLOAT:
+            if _NOT_A_NUMBER.fullmatch(value):
+                return self._bad_number(node, too_large=False)
+            number = float(value)
+            if abs(number) > _LARGEST:
+                return self._bad_number(node, too_large=True)
+            return number
         if tag == _BOOL and value.lower() in {"true", "false"}:
             return value.lower() == "true"
         if tag == _NULL and value in {"", "~", "null", "Null", "NULL"}:
             return None
         return self._bad_tag(node)
 
+    def _bad_number(self, node: yaml.ScalarNode, *, too_large: bool) -> None:
+        mark = node.start_mark
+        shown = clip(node.value)
+        if too_large:
+            digits = node.value.lstrip("+-")
+            count_zh, count_en = (
+                (f"（共 {len(digits)} 位）", f" ({len(digits)} digits)")
+                if digits.isdigit()
+                else ("", "")
+            )
+            message = Text(
+                f"数字 {shown}{count_zh} 太大了，政策文件里的数字不会这么大。",
+                f"The number {shown}{count_en} is too large for a policy file.",
+            )
+        else:
+            message = Text(
+                f"“{shown}” 不是一个数：YAML 把它读成无穷大或“非数”(NaN)。",
+                f"'{shown}' is not a number: YAML reads it as infinity or not-a-number (NaN).",
+            )
+        self.findings.append(
+            _finding(
+                "yaml-number",
+                self.path,
+                mark.line + 1,
+                mark.column + 1,
+                message,
+                Text(
+                    "写一个具体的数字，例如 4 或 1.5；如果它本来是文字，给它加上引号。",
+                    "Write an actual number such as 4 or 1.5; if it is meant as text, put it "
+                    "in quotes.",
+                ),
+            )
+        )
+
     def _bad_tag(self, node: yaml.Node) -> None:
         mark = node.start_mark
         tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+        if mark.line < len(self.lines):
+            written = re.match(r"!\S*", self.lines[mark.line][mark.column :])
+            tag = clip(written.group()) if written else tag
         self.findings.append(
             _finding(
                 "yaml-tag",
@@ -427,7 +532,7 @@ class _Builder:
         return None
 
     def _bad_key(self, key_node: yaml.Node, position: tuple[int, int]) -> None:
-        shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"
+        shown = clip(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "…"
         self.findings.append(
             _finding(
                 "yaml-key-type",
@@ -549,11 +654,6 @@ def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
     if "maximum nesting depth" in problem and mark is not None:
         return _too_deep(path, mark.line + 1, mark.column + 1, LIMITS)
     opened = getattr(error, "context_mark", None)
-    noticed = ""
-    if opened is not None and context in _OPENERS and mark is not None:
-        # An unclosed quote or bracket is noticed far below; the editor needs where it opens.
-        noticed = f" (line {mark.line + 1})"
-        mark = opened
     if mark is not None:
         line, column = mark.line + 1, mark.column + 1
     elif isinstance(getattr(error, "position", None), int):
@@ -579,16 +679,197 @@ def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
                 "Keep one document per file: remove the '---' or move the rest to a new file.",
             ),
         )
-    english = (problem if not context else f"{context}: {problem}") + noticed
-    zh, hint_zh, hint_en = _explain_syntax(problem, str(context))
-    return _finding(
-        "yaml-syntax",
-        path,
+    opened_at = (opened.line + 1, opened.column + 1) if opened is not None else None
+    cause = _diagnose(_lines(text), text, (line, column), opened_at)
+    english = problem if not context else f"{context}: {problem}"
+    if cause is None:
+        zh, hint_zh, hint_en = _explain_syntax(problem, str(context))
+        if opened_at is not None and context in _OPENERS:
+            # An unclosed bracket is noticed far below; the editor needs where it opens.
+            line, column = opened_at
+        return _finding(
+            "yaml-syntax",
+            path,
+            line,
+            column,
+            Text(f"YAML 语法错误：{zh}。", f"YAML syntax error: {english}."),
+            Text(hint_zh, hint_en),
+        )
+    return _finding("yaml-syntax", path, *cause)
+
+
+_Cause = tuple[int, int, Text, Text]
+"""Where the editor must change the file (1-based line and column), what is wrong, the fix."""
+
+# Tabs and the full-width space (typed by Chinese input methods) in a line's indentation.
+_BAD_INDENT = re.compile("^[ ]*([\t\u3000])")
+# A key followed by the full-width colon a Chinese input method types instead of ":".
+_WIDE_COLON = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ ]*(\uff1a)")
+_KEY_WITHOUT_COLON = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_.-]*)(?:[ ]+(\S.*?))?[ ]*$")
+
+
+def _diagnose(
+    lines: list[str], text: str, noticed: tuple[int, int], opened: tuple[int, int] | None
+) -> _Cause | None:
+    """The cause of a syntax error, read from the lines around it rather than the parser's
+    wording (which differs between libyaml and the pure-Python parser, and between versions).
+
+    ``noticed`` is where the parser gave up; ``opened`` where the construct it was reading
+    began (a quote, a bracket, a key), when it says.
+    """
+    if opened is not None and _char(lines, *opened) in ("'", '"'):
+        return _unclosed_quote(lines, *opened)
+    runaway = _runaway_quote(text, noticed[0])
+    if runaway is not None:
+        return _unclosed_quote(lines, *runaway)
+    # The culprit is on the line the parser noticed or just above it (a simple key starts there).
+    first = max(min(opened[0] if opened else noticed[0], noticed[0] - 1), noticed[0] - 3, 1)
+    window = range(first, min(noticed[0], len(lines)) + 1)
+    for number in window:
+        cause = _wide_or_tab(lines[number - 1], number)
+        if cause is not None:
+            return cause
+    for number in sorted(window, key=lambda n: (n != (opened or noticed)[0], n)):
+        if _lacks_colon(lines, number):
+            return _missing_colon(lines, number)
+    return None
+
+
+def _char(lines: list[str], line: int, column: int) -> str:
+    return lines[line - 1][column - 1 : column] if 0 < line <= len(lines) else ""
+
+
+_KEY_LINE = re.compile(r"^([ ]*(?:-[ ]+)?)[^\s#:][^:]*:(?:[ ]|$)")
+
+
+def _lacks_colon(lines: list[str], number: int) -> bool:
+    """Whether line ``number`` is a key without its colon: "word" or "word value", no ": ",
+    at the same indentation as a neighbouring key line (so it is no wrapped text)."""
+    source = lines[number - 1]
+    found = _KEY_WITHOUT_COLON.match(source)
+    if found is None or ": " in source or source.rstrip().endswith(":"):
+        return False
+    column = found.start(1)
+    for step in (-1, 1):
+        # The nearest line at this indentation or less, skipping the deeper content of a sibling.
+        neighbour = number + step
+        while 0 < neighbour <= len(lines):
+            other = lines[neighbour - 1]
+            content = other.lstrip(" -")
+            if content and not content.startswith("#") and len(other) - len(content) <= column:
+                key = _KEY_LINE.match(other)
+                if key is not None and len(key.group(1)) == column:
+                    return True
+                break
+            neighbour += step
+    return False
+
+
+def _wide_or_tab(source: str, number: int) -> _Cause | None:
+    indent = _BAD_INDENT.match(source)
+    if indent is not None and indent.group(1) == "\t":
+        return (
+            number,
+            indent.start(1) + 1,
+            Text(
+                "这一行用 Tab 缩进；YAML 的缩进只能用空格。",
+                "This line is indented with a tab; YAML indents with spaces only.",
+            ),
+            Text(
+                "把行首的 Tab 换成空格（VS Code：右下角“制表符长度”→“将缩进转换为空格”）。",
+                "Replace the tab at the start of the line with spaces (VS Code: click 'Tab "
+                "Size' in the status bar → 'Convert Indentation to Spaces').",
+            ),
+        )
+    if indent is not None:
+        return (
+            number,
+            indent.start(1) + 1,
+            Text(
+                "这一行用全角空格“　”缩进（中文输入法打出的空格）；YAML 只认半角空格。",
+                "This line is indented with a full-width space (U+3000, typed by a Chinese "
+                "input method); YAML indents with ordinary spaces only.",
+            ),
+            Text(
+                "删除行首的全角空格，切换到英文（半角）输入后再用空格缩进。",
+                "Delete the full-width spaces and indent with ordinary spaces (switch the "
+                "input method to English first).",
+            ),
+        )
+    colon = _WIDE_COLON.match(source)
+    if colon is not None:
+        key = clip(colon.group(1))
+        return (
+            number,
+            colon.start(2) + 1,
+            Text(
+                f"“{key}” 后面是全角冒号“：”（中文输入法打出的冒号）；YAML 只认半角冒号“:”。",
+                f"'{key}' is followed by a full-width colon (U+FF1A, typed by a Chinese input "
+                "method); YAML needs an ordinary colon ':'.",
+            ),
+            Text(
+                f"把“：”改成英文冒号，后面加一个空格：{key}: …",
+                f"Replace it with an ordinary colon followed by a space: {key}: …",
+            ),
+        )
+    return None
+
+
+def _missing_colon(lines: list[str], line: int) -> _Cause:
+    found = _KEY_WITHOUT_COLON.match(lines[line - 1])
+    assert found is not None  # _lacks_colon matched it
+    key, value = clip(found.group(1)), found.group(2)
+    example = f"{key}: {clip(value, 20)}" if value else f"{key}: …"
+    return (
+        line,
+        found.start(1) + 1,
+        Text(
+            f"“{key}” 后面缺少冒号：键和值之间要写“: ”。",
+            f"'{key}' is not followed by a colon: write ': ' between the key and the value.",
+        ),
+        Text(
+            f"写成 {example}（冒号后面有一个空格）。", f"Write {example} (a space after the colon)."
+        ),
+    )
+
+
+def _unclosed_quote(lines: list[str], line: int, column: int) -> _Cause:
+    source = lines[line - 1] if line <= len(lines) else ""
+    quote = source[column - 1 : column] if source[column - 1 : column] in "\"'" else '"'
+    return (
         line,
         column,
-        Text(f"YAML 语法错误：{zh}（{english}）", f"YAML syntax error: {english}"),
-        Text(hint_zh, hint_en),
+        Text(
+            f"这一行的引号 {quote} 没有闭合。",
+            f"The quote {quote} opened on this line is never closed.",
+        ),
+        Text(
+            f"在这段文字的末尾补上 {quote}（文字里要用引号时，换成中文引号“”）。",
+            f"Add the closing {quote} at the end of the text (inside the text, use the other "
+            "kind of quote).",
+        ),
     )
+
+
+def _runaway_quote(text: str, noticed: int) -> tuple[int, int] | None:
+    """Where a quoted text opens that runs over several lines and ends where the parser
+    stopped: an unclosed quote that a later quote character "closed" by accident."""
+    found: tuple[int, int] | None = None
+    try:
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            start, end = token.start_mark, token.end_mark
+            if start.line + 1 > noticed:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ("'", '"')
+                and start.line != end.line
+                and end.line + 1 in (noticed, noticed - 1)
+            ):
+                found = (start.line + 1, start.column + 1)
+    except yaml.YAMLError:
+        pass  # the scanner stops at the same error; the tokens before it are what matters
+    return found
 
 
 _OPENERS = frozenset(
@@ -601,23 +882,11 @@ _OPENERS = frozenset(
 
 _SYNTAX_EXPLANATIONS: tuple[tuple[str, str, str, str], ...] = (
     (
-        "\\t",
-        "用了 Tab 字符",
-        "YAML 的缩进只能用空格：把 Tab 换成空格。",
-        "Indent with spaces only: replace the tab with spaces.",
-    ),
-    (
         "mapping values are not allowed",
         "这里不能出现冒号",
-        "文字里含有 “: ” 时，请给整段文字加上引号；否则检查上一行的缩进。",
+        "文字里含有“: ”时，请给整段文字加上引号；否则检查这一行和上一行的缩进。",
         "If the text contains ': ', put the whole text in quotes; otherwise check the "
-        "indentation of the line above.",
-    ),
-    (
-        "quoted scalar",
-        "引号没有闭合",
-        "在文字末尾补上对应的引号。",
-        "Add the closing quote at the end of the text.",
+        "indentation of this line and the one above.",
     ),
     (
         "flow sequence",
@@ -652,7 +921,7 @@ def _explain_syntax(problem: str, context: str) -> tuple[str, str, str]:
         if needle in both:
             return zh, hint_zh, hint_en
     return (
-        "无法解析",
+        "这里的写法无法解析",
         "检查这一行及上一行的缩进、冒号和引号。",
         "Check the indentation, colons and quotes on this line and the one above.",
     )
@@ -662,8 +931,9 @@ def _decode(raw: bytes, path: str) -> str | Finding:
     """Decode UTF-8 (a BOM is fine); otherwise say which encoding the bytes look like."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(raw):
-        return _encoding_finding(path, 1, "UTF-16", "UTF-16")
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        return _encoding_finding(path, 1, wide, wide)
     nul = raw.find(b"\x00")
     if nul >= 0:
         line = raw.count(b"\n", 0, nul) + 1
@@ -721,11 +991,26 @@ def _odd_break_finding(path: str, text: str, offset: int) -> Finding:
     )
 
 
-def _looks_utf16(raw: bytes) -> bool:
+def _wide_encoding(raw: bytes) -> str | None:
+    """ "UTF-32" or "UTF-16" when the bytes look like either (with or without a BOM)."""
+    # The UTF-32-LE BOM begins with the UTF-16-LE one, so UTF-32 is tested first.
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
     sample = raw[:200]
-    return len(sample) >= 4 and (
-        sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
-    )
+    if len(sample) < 4:
+        return None
+    # Text in UTF-32 has two zero bytes in every four (Chinese included); UTF-16 has fewer.
+    quarter = len(sample) // 4
+    if (
+        min(sample[2::4].count(0), sample[3::4].count(0)) > quarter * 3 // 4
+        or min(sample[0::4].count(0), sample[1::4].count(0)) > quarter * 3 // 4
+    ):
+        return "UTF-32"
+    if sample[1::2].count(0) > quarter or sample[0::2].count(0) > quarter:
+        return "UTF-16"
+    return None
 
 
 def _guess_encoding(raw: bytes) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from validator.rules import (  # noqa: F401
     characters,
     coverage,
     curriculum,
+    editor_support,
     governance,
     identity,
     links,

@@ -27,12 +27,12 @@ builtin(
     文件必须可读，且不能是指向仓库外的链接。
     A policy file must be readable and inside the repository.
 
-    无法读取的文件（权限问题）、不是普通文件的东西（管道、套接字、设备：读取管道会一直等待）和
-    指向仓库外部的符号链接都会被拒绝：链接可能让 CI 读取机器上的任意文件。
+    无法读取的文件（权限问题）、不是普通文件的东西（管道、套接字、设备：读取管道会一直等待）、
+    循环的符号链接和指向仓库外部的符号链接都会被拒绝：链接可能让 CI 读取机器上的任意文件。
 
-    Unreadable files, things that are not regular files (a pipe would block the check forever)
-    and symbolic links to places outside the repository are refused: a link could make CI read
-    any file on the machine. **Fix:** commit the real file.
+    Unreadable files, things that are not regular files (a pipe would block the check forever),
+    symbolic links that loop back on themselves and links to places outside the repository are
+    refused: a link could make CI read any file on the machine. **Fix:** commit the real file.
     """,
 )
 builtin(
@@ -61,11 +61,20 @@ builtin(
     文件必须是正确的 YAML。
     Files are well-formed YAML.
 
-    常见原因：用了 Tab 缩进、同一层缩进没对齐、文字里有 `: ` 却没加引号、引号或括号没闭合。
-    消息给出出错的行和列。
+    消息指向需要修改的那一行，并说出原因。校验器会认出这些常见错误：
 
-    Usual causes: tabs, misaligned indentation, an unquoted ': ' inside text, an unclosed quote
-    or bracket. **Fix:** correct the line the message names (or the one above it).
+    - 引号没有闭合：指向引号开始的地方，而不是解析器发现问题的几十行之后；
+    - 用 Tab 缩进；
+    - 中文输入法打出的全角冒号 `：`（`tier：tier-frontline`）和全角空格 `　`；
+    - 键后面漏了冒号（`status sourced`）：指向漏冒号的那一行；
+    - 同一层缩进没对齐、文字里有 `: ` 却没加引号、方括号或花括号没闭合。
+
+    The message points at the line to change and names the cause. These usual mistakes are
+    recognised from the text itself: an unclosed quote (reported where the quote opens, not
+    where the parser noticed, possibly dozens of lines below); a tab used for indentation; a
+    full-width colon `：` or full-width space `　` typed by a Chinese input method; a key
+    without its colon (reported on that key's line); misaligned indentation, an unquoted ': '
+    inside text, an unclosed bracket. **Fix:** correct the line the message names.
     """,
 )
 builtin(
@@ -130,10 +139,30 @@ builtin(
     No YAML tags.
 
     `!!python/object/apply`、`!include` 等标签可以让解析器执行代码或读取其他文件，校验器一律
-    拒绝，且绝不执行。政策文件只包含文字、数字、列表和映射。
+    拒绝，且绝不执行。`!!str`、`!!int`、`!!float` 和单独的 `!` 也不允许：政策文件只包含
+    普通写法的文字、数字、列表和映射，编辑者和编辑器看到的就是发布的内容。
 
     Tags such as `!!python/object/apply` or `!include` could run code or read other files; they
-    are refused, never executed. **Fix:** remove the tag; quote the value if it is text.
+    are refused, never executed. `!!str`, `!!int`, `!!float` and a bare `!` are refused too:
+    policy files hold plainly written text, numbers, lists and mappings, so what the editor sees
+    is what is published. **Fix:** remove the tag; quote the value if it is text.
+    """,
+)
+builtin(
+    "yaml-number",
+    "load",
+    """
+    数字必须是普通的有限数字。
+    Numbers are ordinary finite numbers.
+
+    YAML 把 `.nan`、`.inf`、`-.inf` 读成“非数”和无穷大；它们不是学时或月数，任何比较都会
+    得出意外的结果，导出的 JSON 也无法被其他系统读取。超过 16 位的整数（例如误粘贴的一长串
+    数字）同样被拒绝。
+
+    YAML reads `.nan`, `.inf` and `-.inf` as not-a-number and infinity; they are no number of
+    hours or months, every comparison with them misleads, and the exported JSON could not be
+    read by other systems. Integers beyond 16 digits (a pasted run of digits) are refused too.
+    **Fix:** write an actual number, or quote the value if it is text.
     """,
 )
 builtin(
@@ -186,10 +215,15 @@ builtin(
     Each file matches the JSON Schema of its kind.
 
     `schemas/` 目录下每类政策文件有一个 schema：必填字段、取值范围、日期格式和 id 的写法。
-    不认识的字段也是错误，这样拼错的字段名不会被悄悄丢掉。消息指向出错的那个键。
+    不认识的字段也是错误，这样拼错的字段名不会被悄悄丢掉；像是某个字段拼错时，消息会问“是不是
+    reports_to？”，而不是再报一个“缺少 reports_to”。消息指向出错的那个键，用普通的话说明允许
+    的范围和类型，给出正确写法的例子；一个错误只报一次。
 
     Each kind of file has a schema in `schemas/`: required fields, allowed values, date format,
-    how ids are written. Unknown fields are errors, so a misspelt key is never silently dropped.
+    how ids are written. Unknown fields are errors, so a misspelt key is never silently dropped;
+    when it looks like a misspelling the message asks "did you mean reports_to?" instead of
+    adding a second "reports_to is missing". Messages point at the key, state ranges and types
+    in words and show how a correct value looks; one mistake gives one finding.
     **Fix:** follow the hint; editors with the YAML extension show the schema's help as you type.
     """,
 )

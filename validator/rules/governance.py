@@ -18,10 +18,13 @@ def translation_complete(handbook: Handbook) -> Iterator[Problem]:
     Every text a reader sees has its English form when the handbook lists English.
 
     `handbook.yaml` 的 `languages:` 包含 `en` 时，每个 `{zh: …, en: …}` 都应当填写 `en`。
-    网站不会悄悄用中文代替缺失的英文。
+    没写 `en`、`en:` 后面留空、或只写了空格，都算缺少英文，报告同一个警告：翻译可以晚一点补上，
+    不会挡住合并。`zh` 则是必填的：留空或只有空格是错误（由 schema 检查）。
 
     When `languages:` in `handbook.yaml` includes `en`, every `{zh, en}` text should have its
-    `en`; the site never silently shows Chinese in its place.
+    `en`. A missing `en`, an `en:` left blank and one holding only spaces are the same thing to
+    a reader and give the same warning: a translation may follow later without blocking a
+    merge. `zh` is required: blank or spaces only is an error (from the schema).
 
     **怎么改 / Fix:** 在消息指出的位置加上 `en: …`。Add `en: …` where the message points.
     """
@@ -31,8 +34,8 @@ def translation_complete(handbook: Handbook) -> Iterator[Problem]:
         for pointer in _texts_without_english(document.data, []):
             yield Problem(
                 Ref(path, pointer),
-                Text("这段文字缺少英文（en）。", "This text has no English (en)."),
-                Text("在 zh: 下面加上 en: 和英文。", "Add en: with the English below zh:."),
+                Text("这段文字缺少英文（en 没写或是空的）。", "This text has no English (en)."),
+                Text("在 zh: 下面写上 en: 和英文。", "Write en: with the English below zh:."),
             )
 
 
@@ -40,7 +43,9 @@ def _texts_without_english(value: Any, path: list[str | int]) -> Iterator[str]:
     # The path is a shared list, joined into a pointer only for the rare text that is reported.
     if isinstance(value, dict):
         if "zh" in value and value.keys() <= _TEXT_KEYS:
-            if not value.get("en"):
+            # A blank en (nothing, or only spaces) shows readers nothing, exactly like a missing
+            # one, so the two are one finding; a blank zh is refused by the schema.
+            if not str(value.get("en") or "").strip():
                 yield pointer_of(path)
             return
         for key, item in value.items():
