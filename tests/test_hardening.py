@@ -484,3 +484,15 @@ def test_a_failed_build_or_export_leaves_the_previous_site_untouched(tmp_path: P
     assert tree_digest(project / "site") == before
     leftovers = [p.name for p in project.iterdir() if p.name.startswith(".")]
     assert [name for name in leftovers if name != ".cache"] == []
+
+
+def test_a_link_loop_is_named_a_loop(
+    repo_copy: Path, run_cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    (repo_copy / "policies" / "roles" / "loop.yaml").symlink_to("loop.yaml")
+    code, out, _ = run_cli("check", "--root", str(repo_copy), "--lang", "en")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "policies/roles/loop.yaml:1:1: error [file-unreadable] This symbolic link is a loop: it "
+        "leads back to itself and never reaches a file."
+    )

@@ -17,6 +17,7 @@ suits it (a finding for a policy file, a tool error for a schema, nothing for ``
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -50,6 +51,17 @@ class Refused(Exception):
         self.reason = reason
         self.kind = kind
         """``outside``, ``not-a-file``, ``too-large``, ``unreadable`` or ``malformed``."""
+
+
+def is_loop(path: Path) -> bool:
+    """True when ``path`` is a symbolic link that never reaches a file (it leads back to itself)."""
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return True
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
 
 
 def inside(path: Path, root: Path) -> bool:

@@ -162,7 +162,7 @@ def load_file(file: Path, display_path: str, limits: Limits = LIMITS) -> LoadRes
             raw = stream.read(limits.max_bytes + 1)
     except OSError as error:
         if error.errno == errno.ELOOP:
-            return LoadResult(None, [_link_loop(display_path)])
+            return LoadResult(None, [link_loop(display_path)])
         reason = error.strerror or type(error).__name__
         return LoadResult(
             None,
@@ -184,7 +184,8 @@ def load_file(file: Path, display_path: str, limits: Limits = LIMITS) -> LoadRes
     return load_bytes(raw, display_path, limits)
 
 
-def _link_loop(path: str) -> Finding:
+def link_loop(path: str) -> Finding:
+    """The finding for a symbolic link that leads back to itself."""
     return _finding(
         "file-unreadable",
         path,

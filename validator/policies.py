@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from validator.findings import Finding, Location, Severity, Text
-from validator.guarded_read import Refused, inside, read_bytes, walk
+from validator.guarded_read import Refused, inside, is_loop, read_bytes, walk
 from validator.kinds import KINDS, Kind, Registry
-from validator.loader import LIMITS, Document, Limits, load_bytes
+from validator.loader import LIMITS, Document, Limits, link_loop, load_bytes
 
 # Notes beside the data are welcome; they are simply not policies.
 _IGNORED_SUFFIXES = frozenset({".md", ".txt"})
@@ -67,6 +67,9 @@ def discover(root: Path, limits: Limits = LIMITS, kinds: Registry = KINDS) -> Po
     for path in tree.entries:
         display = path.relative_to(root).as_posix()
         relative = PurePosixPath(path.relative_to(policies).as_posix())
+        if path.is_symlink() and is_loop(path):
+            result.findings.append(link_loop(display))
+            continue
         if path.is_symlink() and not inside(path, root):
             result.findings.append(_outside_link(display))
             continue
