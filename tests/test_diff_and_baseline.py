@@ -22,6 +22,7 @@ hours: 2
 delivery: [classroom]
 assessment: {method: {zh: 问卷, en: Survey}}
 review: {last_reviewed: 2026-11-01, every_months: 12}
+audience: {roles: [cs-specialist]}
 """
 
 

@@ -78,8 +78,21 @@ def test_every_duty_is_in_the_coverage_sheet(workbook_path: Path, handbook) -> N
 
 def test_plan_and_certificate_register(workbook_path: Path, handbook) -> None:  # type: ignore[no-untyped-def]
     book = load_workbook(workbook_path)
-    plan = list(book["年度培训计划"].iter_rows(min_row=2, values_only=True))
-    assert all(row[5] in {f"{m} 月" for m in range(1, 13)} for row in plan)
+    sheet = book["年度培训计划"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[5:17] == [f"{m}月" for m in range(1, 13)]
+    plan = list(sheet.iter_rows(min_row=2, values_only=True))
+    for row in plan:
+        months = [value for value in row[5:17] if value is not None]
+        assert row[17] == sum(months), row
+    first_year = {(row[0], row[2]) for row in plan if row[1] == "全体人员" and row[4] == "首年"}
+    for role in handbook.all("role"):
+        for path in handbook.resolved.paths_of(role):
+            for module in path.modules:
+                assert (path.post.label("zh"), module_code(module.id)) in first_year
+    # A six-monthly refresher falls twice in a year after the first.
+    twice = [row for row in plan if row[4] == "之后每年" and row[18] == "每 6 个月"]
+    assert twice and all(len([v for v in row[5:17] if v]) == 2 for row in twice)
     register = list(book["证书登记"].iter_rows(min_row=2, values_only=True))
     needed = sum(len(role.data.get("certificates") or []) for role in handbook.all("role"))
     assert len(register) == needed

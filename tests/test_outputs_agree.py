@@ -99,8 +99,10 @@ def _from_site(
         for specialty, chunk in chunks:
             hours = HOURS.search(chunk)
             assert hours is not None, (role_id, specialty)
+            # The post's own modules are the first table; conditional ones and the plan follow.
+            first_table = chunk.split("</table>", 1)[0]
             posts[(role_id, specialty)] = (
-                tuple(MODULE_HREF.findall(chunk)),
+                tuple(MODULE_HREF.findall(first_table)),
                 float(hours.group(1)),
             )
     return takers, posts
@@ -113,11 +115,13 @@ def _from_workbook(
     header = [cell.value for cell in sheet[1]]
     codes = [str(h).split(" ", 1)[0].lower() for h in header[1:-1]]
     labels: dict[str, Post] = {}
+    names = {(role, sid): zh for (role, zh), sid in _specialty_names(document).items()}
     for role in _roles(document):
         name = str(role["name"]["zh"])  # type: ignore[index]
         for training in role["training_paths"]:  # type: ignore[attr-defined]
             specialty = training["specialty"]
-            labels[name + (f"（{specialty}）" if specialty else "")] = (str(role["id"]), specialty)
+            shown = f"（{names[(str(role['id']), specialty)]}）" if specialty else ""
+            labels[name + shown] = (str(role["id"]), specialty)
     takers: dict[str, set[str]] = {code: set() for code in codes}
     posts: dict[Post, object] = {}
     for row in sheet.iter_rows(min_row=2, values_only=True):

@@ -222,6 +222,7 @@ def _chain(root: Path, length: int) -> None:
         (training / f"m-chain-{number:04d}.yaml").write_text(
             f"id: m-chain-{number:04d}\n"
             f"title: {{zh: 链式模块 {number}, en: Chain module {number}}}\n"
+            "audience: {roles: [cs-specialist]}\n"
             "category: skills\nstages: [on-the-job]\nhours: 1\ndelivery: [classroom]\n"
             "assessment: {method: {zh: 实操, en: Practice}}\n"
             f"covers: [cs.reception]\nstatus: suggested{prerequisite}\n",
@@ -303,7 +304,7 @@ def test_a_scratch_repository_diff_names_settings_changes(tmp_path: Path, run_cl
     )
     sources = root / "policies" / "sources.yaml"
     sources.write_text(
-        sources.read_text(encoding="utf-8").replace('grade: "', 'grade: "edited, ', 1),
+        sources.read_text(encoding="utf-8").replace("grade: secondary", "grade: news", 1),
         encoding="utf-8",
     )
     code, out, _ = run_cli("diff", "--base", "HEAD", "--root", str(root), "--format", "json")

@@ -43,6 +43,8 @@ class Link:
     """The key under which ``export json`` lists the referring ids on the named entity."""
     name: str = ""
     """The field's name in messages and JSON; the first path step unless given."""
+    qualified: bool = False
+    """The value names a scoped entity with its parent: ``eng-technician/electrical``."""
 
     @cached_property
     def steps(self) -> tuple[str, ...]:
@@ -295,6 +297,27 @@ KINDS = Registry(
                     Text("适用的持证要求", "certificate requirement"),
                     name="specialty",
                 ),
+                Link(
+                    "certificates/*/condition",
+                    "condition",
+                    Text("持证条件", "certificate condition"),
+                    Text("以它为持证条件的岗位", "certificate required of holders by"),
+                    name="condition",
+                ),
+                Link(
+                    "conditions/*/condition",
+                    "condition",
+                    Text("部分人员的任务", "task of some holders"),
+                    Text("有此任务的岗位", "post with this task"),
+                    name="conditions",
+                ),
+                Link(
+                    "conditions/*/specialty",
+                    "specialty",
+                    Text("专业方向", "specialty"),
+                    Text("任务条件", "condition"),
+                    name="specialty",
+                ),
             ),
             page="roles/{id}.md",
         ),
@@ -317,6 +340,12 @@ KINDS = Registry(
                     "specialty",
                     Text("专业方向", "specialty"),
                     Text("本专业的职责", "duty of specialty"),
+                ),
+                Link(
+                    "condition",
+                    "condition",
+                    Text("任务条件", "condition"),
+                    Text("只由满足条件的人员承担的职责", "duty of holders"),
                 ),
                 _cites(),
                 _sources(),
@@ -357,6 +386,13 @@ KINDS = Registry(
                     Text("服务等级", "service level"),
                     Text("使用此等级的标准", "used by standard"),
                 ),
+                Link(
+                    "floors/*/regulation",
+                    "regulation",
+                    Text("法定底线依据", "statutory floor"),
+                    Text("以它为底线的服务标准", "floor of standard"),
+                    name="floors",
+                ),
                 _cites(),
                 _sources(),
                 Link(
@@ -375,6 +411,28 @@ KINDS = Registry(
             schema="module.schema.json",
             folder="training",
             links=(
+                Link(
+                    "audience/roles/*",
+                    "role",
+                    Text("受训对象（岗位）", "audience (role)"),
+                    Text("必修模块", "module taken"),
+                    name="audience",
+                ),
+                Link(
+                    "audience/specialties/*",
+                    "specialty",
+                    Text("受训对象（专业方向）", "audience (specialty)"),
+                    Text("必修模块", "module taken"),
+                    name="audience",
+                    qualified=True,
+                ),
+                Link(
+                    "audience/conditions/*",
+                    "condition",
+                    Text("受训对象（条件）", "audience (condition)"),
+                    Text("满足条件者的模块", "module for holders"),
+                    name="audience",
+                ),
                 Link(
                     "prerequisites/*",
                     "module",
@@ -435,6 +493,16 @@ KINDS = Registry(
                 _sources(),
             ),
             page="certificates.md",
+        ),
+        Kind(
+            "condition",
+            Text("任务条件", "condition"),
+            plural="conditions",
+            schema="conditions.schema.json",
+            filename="conditions.yaml",
+            list_key="conditions",
+            links=(_cites(), _sources()),
+            page="training/index.md",
         ),
         Kind(
             "source",

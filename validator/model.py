@@ -40,8 +40,13 @@ class Entity:
 
     def text(self, key: str, lang: str = "zh") -> str:
         """A bilingual field in ``lang`` (Chinese when the English form is missing)."""
-        value = self.data.get(key) or {}
-        return str(value.get(lang) or value.get("zh") or "")
+        value = self.data.get(key)
+        if isinstance(value, str):  # a plain field, such as a source's title
+            return value.strip()
+        if not isinstance(value, dict):
+            return ""
+        # A blank English form (only spaces) counts as missing, like an absent one.
+        return str((value.get(lang) or "").strip() or (value.get("zh") or "").strip())
 
     @property
     def name(self) -> str:

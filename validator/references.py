@@ -73,6 +73,8 @@ def scope_of(handbook: Handbook, reference: Reference) -> str | None:
 
 def target_key(handbook: Handbook, reference: Reference) -> str:
     """The index key of the entity a reference names."""
+    if reference.link.qualified:
+        return reference.target_id
     if handbook.kinds[reference.target_kind].scoped:
         return f"{scope_of(handbook, reference)}/{reference.target_id}"
     return reference.target_id
@@ -86,7 +88,7 @@ def resolves(handbook: Handbook, reference: Reference) -> bool:
 def candidates(handbook: Handbook, reference: Reference) -> list[str]:
     """The ids a reference could name: every id of its kind (within its scope, if scoped)."""
     kind = handbook.kinds[reference.target_kind]
-    if not kind.scoped:
+    if not kind.scoped or reference.link.qualified:
         return list(handbook.index[kind.name])
     prefix = f"{scope_of(handbook, reference)}/"
     return [key.removeprefix(prefix) for key in handbook.index[kind.name] if key.startswith(prefix)]

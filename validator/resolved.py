@@ -1,32 +1,98 @@
 """The resolved handbook: every fact derived from the indexed model, computed once.
 
-Who takes a module, each role's (and specialty's) training path and hours, coverage and its
-figures, the order of tiers and roles: the site pages, ``export json|xlsx|pdf``, ``explain``,
-``diff`` and the rules read them here, so no two outputs can disagree.
+Who takes a module, each post's training path and hours, coverage and its figures, the order of
+tiers and roles, the annual plan: the site pages, ``export json|xlsx|pdf``, ``explain``, ``diff``
+and the rules read them here, so no two outputs can disagree.
 
-A role's path is every module that covers one of its duties, one module for each certificate it
-needs, and their prerequisites, ordered so that prerequisites come first. A role with
-specialties (强电, 弱电...) has one path per specialty: the common duties plus that specialty's.
-A module's audience is every role whose path holds it.
+A **post** is a role, or one specialty of a role that has specialties (强电, 弱电...). Who takes a
+module is data: its ``audience`` names every new hire, whole roles, single specialties, or the
+holders of a condition (a task only some holders of a post do, such as work at height). A post's
+path is every module whose audience includes the post, with their prerequisites, prerequisites
+first. Modules for a condition the post lists are kept apart, one group per condition ("if you
+work at height: ..."), and never added to everyone's path. ``covers:`` says what a module
+teaches; a duty counts as trained for a post only when a module on that post's path covers it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from validator.model import Entity, Handbook
 
+BEFORE_THE_POST = frozenset({"onboarding", "promotion"})
+"""Stages that happen before someone starts in the post (new hires, or on transfer/promotion)."""
+CERTIFICATION = "external-cert"
+"""The delivery that marks a module as certification training (its hours may be counted apart)."""
+
 
 @dataclass(frozen=True)
-class TrainingPath:
-    """The modules of one post (a role, or one specialty of it), prerequisites first."""
+class Post:
+    """A role, or one specialty of it: what a person is hired into."""
 
     role: Entity
     specialty: str | None
+
+    @property
+    def key(self) -> str:
+        """``role`` or ``role/specialty``, as module audiences write it."""
+        return f"{self.role.id}/{self.specialty}" if self.specialty else self.role.id
+
+    def label(self, lang: str = "zh") -> str:
+        """The role's name, with the specialty's name in brackets."""
+        name = self.role.display(lang)
+        if not self.specialty:
+            return name
+        for specialty in self.role.data.get("specialties") or []:
+            if specialty["id"] == self.specialty:
+                shown = specialty["name"].get(lang) or specialty["name"]["zh"]
+                return f"{name}（{shown}）" if lang == "zh" else f"{name} ({shown})"
+        return f"{name}（{self.specialty}）"
+
+
+@dataclass(frozen=True)
+class ConditionalModules:
+    """Modules a post takes only when a holder has a condition."""
+
+    condition: str
     modules: tuple[Entity, ...]
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One module in the annual plan of a post."""
+
+    module: Entity
+    first_year_month: int
+    """The month of the first year it is taken (1 = before or on starting)."""
+    hours: float
+    every_months: int | None
+    """Refresher interval; ``None`` for a module taken once."""
+    refresher_hours: float
+    steady_months: tuple[int, ...]
+    """Months of a steady-state year in which the refresher falls (empty for intervals longer
+    than a year in the years it does not fall)."""
+
+
+@dataclass(frozen=True)
+class TrainingPath:
+    """The modules of one post, prerequisites first, and the modules some holders add."""
+
+    post: Post
+    modules: tuple[Entity, ...]
+    conditional: tuple[ConditionalModules, ...] = ()
+
+    @property
+    def role(self) -> Entity:
+        """The post's role."""
+        return self.post.role
+
+    @property
+    def specialty(self) -> str | None:
+        """The post's specialty, if the role has specialties."""
+        return self.post.specialty
 
     @property
     def first_year_hours(self) -> float:
@@ -38,19 +104,63 @@ class TrainingPath:
         """Recurring refresher hours per year once the path is complete."""
         return sum(yearly_refresher_hours(m) for m in self.modules)
 
+    @property
+    def certification_first_year(self) -> float:
+        """The first-year hours of certification training (external certification modules)."""
+        return sum(float(m.data["hours"]) for m in self.modules if is_certification(m))
+
+    @property
+    def certification_yearly(self) -> float:
+        """The yearly refresher hours of certification training (certificate reviews)."""
+        return sum(yearly_refresher_hours(m) for m in self.modules if is_certification(m))
+
+    @cached_property
+    def plan(self) -> tuple[PlanEntry, ...]:
+        """The path month by month: year one, then a steady-state year of refreshers.
+
+        Modules staged before the post start in month 1; the others follow, in prerequisite
+        order, spread over months 2 to 12. A refresher falls every ``every_months`` after the
+        first run; the steady-state year shows the months of a year in which it falls.
+        """
+        return _plan(self.modules)
+
+    @cached_property
+    def conditional_plan(self) -> dict[str, tuple[PlanEntry, ...]]:
+        """Condition → the plan of the modules its holders add (before they take on the task)."""
+        return {group.condition: _plan(group.modules) for group in self.conditional}
+
     def as_json(self) -> dict[str, Any]:
-        """The path as JSON data: specialty, module ids in order, hours."""
+        """The path as JSON data: post, module ids in order, hours, conditional modules, plan."""
         return {
             "specialty": self.specialty,
             "modules": [module.id for module in self.modules],
             "first_year_hours": self.first_year_hours,
             "yearly_hours": round(self.yearly_hours, 1),
+            "certification_hours": {
+                "first_year": self.certification_first_year,
+                "yearly": round(self.certification_yearly, 1),
+            },
+            "conditional": [
+                {"condition": group.condition, "modules": [m.id for m in group.modules]}
+                for group in self.conditional
+            ],
+            "plan": [
+                {
+                    "module": entry.module.id,
+                    "first_year_month": entry.first_year_month,
+                    "hours": entry.hours,
+                    "refresh_every_months": entry.every_months,
+                    "refresh_hours": entry.refresher_hours,
+                    "steady_state_months": list(entry.steady_months),
+                }
+                for entry in self.plan
+            ],
         }
 
 
 @dataclass(frozen=True)
 class Coverage:
-    """How many duties some module trains."""
+    """How many duties are trained on every post they belong to."""
 
     duties: int
     covered: int
@@ -67,6 +177,51 @@ def yearly_refresher_hours(module: Entity) -> float:
     if not refresh:
         return 0.0
     return float(refresh["hours"]) * 12 / int(refresh["every_months"])
+
+
+def is_certification(module: Entity) -> bool:
+    """Whether a module is certification training (delivered as external certification)."""
+    return CERTIFICATION in (module.data.get("delivery") or [])
+
+
+def _before_post(module: Entity) -> bool:
+    return bool(BEFORE_THE_POST & set(module.data.get("stages") or []))
+
+
+def _plan(modules: tuple[Entity, ...]) -> tuple[PlanEntry, ...]:
+    during = [m for m in modules if not _before_post(m)]
+    entries = []
+    for module in modules:
+        # Before the post: month 1; the rest spread over months 2 to 12, prerequisites first.
+        spread = 2 + (during.index(module) * 11) // len(during) if module in during else 1
+        month = 1 if _before_post(module) else spread
+        refresh = module.data.get("refresh") or {}
+        every = int(refresh["every_months"]) if refresh else None
+        entries.append(
+            PlanEntry(
+                module,
+                month,
+                float(module.data["hours"]),
+                every,
+                float(refresh.get("hours", 0)),
+                _steady_months(month, every),
+            )
+        )
+    return tuple(entries)
+
+
+def _steady_months(first: int, every: int | None) -> tuple[int, ...]:
+    if every is None:
+        return ()
+    if every > 12:
+        # Falls once every few years: shown in its month, with the interval beside it.
+        return (first,)
+    return tuple(sorted({(first - 1 + k * every) % 12 + 1 for k in range(1, 12 // every + 1)}))
+
+
+def _applies(item: dict[str, Any], specialty: str | None) -> bool:
+    wanted = item.get("specialty")
+    return wanted is None or specialty is None or wanted == specialty
 
 
 class Resolved:
@@ -88,28 +243,137 @@ class Resolved:
             grouped.setdefault(role.data["tier"], []).append(role)
         return grouped
 
+    def posts_of(self, role: Entity) -> list[Post]:
+        """One post per specialty of the role, or the role itself."""
+        specialties = [s["id"] for s in role.data.get("specialties") or []]
+        return [Post(role, s) for s in specialties] or [Post(role, None)]
+
+    def conditions_of(self, post: Post) -> list[str]:
+        """The conditions some holders of the post have (the role's ``conditions:``)."""
+        found = [
+            item["condition"]
+            for item in post.role.data.get("conditions") or []
+            if _applies(item, post.specialty)
+        ]
+        return list(dict.fromkeys(found))
+
     @cached_property
     def paths(self) -> dict[str, list[TrainingPath]]:
-        """Role id → one path per specialty, or the role's single path."""
-        return {role.id: _role_paths(self.handbook, role) for role in self.handbook.all("role")}
+        """Role id → one path per post."""
+        return {
+            role.id: [self._path(post) for post in self.posts_of(role)]
+            for role in self.handbook.all("role")
+        }
 
     def paths_of(self, role: Entity) -> list[TrainingPath]:
-        """The training paths of ``role``."""
+        """The training paths of ``role``, one per post."""
         return self.paths[role.id]
+
+    def all_paths(self) -> Iterator[TrainingPath]:
+        """Every post's path, role by role."""
+        for paths in self.paths.values():
+            yield from paths
+
+    def takes(self, module: Entity, post: Post) -> bool:
+        """Whether the module's audience names the post (as a new hire, a role or a specialty)."""
+        audience = module.data.get("audience") or {}
+        return bool(
+            audience.get("new_hires")
+            or post.role.id in (audience.get("roles") or ())
+            or (post.specialty and post.key in (audience.get("specialties") or ()))
+        )
+
+    @cached_property
+    def _audiences(self) -> dict[str, list[Entity]]:
+        # Who-takes-what indexed once ("*" new hires, a role id, role/specialty, "?condition"),
+        # so a path is a few look-ups rather than a scan of every module.
+        index: dict[str, list[Entity]] = {}
+        for module in self.handbook.all("module"):
+            audience = module.data.get("audience") or {}
+            keys = ["*"] if audience.get("new_hires") else []
+            keys += list(audience.get("roles") or ())
+            keys += list(audience.get("specialties") or ())
+            keys += [f"?{condition}" for condition in audience.get("conditions") or ()]
+            for key in dict.fromkeys(keys):
+                index.setdefault(key, []).append(module)
+        return index
+
+    def _path(self, post: Post) -> TrainingPath:
+        index = self._audiences
+        keys = ["*", post.role.id] + ([post.key] if post.specialty else [])
+        base = {m.id: m for key in keys for m in index.get(key, [])}
+        self._add_prerequisites(base, set())
+        groups = []
+        for condition in self.conditions_of(post):
+            extra = {m.id: m for m in index.get(f"?{condition}", []) if m.id not in base}
+            self._add_prerequisites(extra, set(base))
+            if extra:
+                ordered = tuple(prerequisite_order(extra.values()))
+                groups.append(ConditionalModules(condition, ordered))
+        return TrainingPath(post, tuple(prerequisite_order(base.values())), tuple(groups))
+
+    def _add_prerequisites(self, chosen: dict[str, Entity], already: set[str]) -> None:
+        pending = list(chosen.values())
+        while pending:
+            module = pending.pop()
+            for prerequisite_id in module.data.get("prerequisites") or []:
+                prerequisite = self.handbook.get("module", prerequisite_id)
+                if prerequisite is None or prerequisite.id in chosen or prerequisite.id in already:
+                    continue
+                chosen[prerequisite.id] = prerequisite
+                pending.append(prerequisite)
 
     @cached_property
     def audience(self) -> dict[str, list[Entity]]:
-        """Module id → the roles whose training path (of any specialty) holds it, in file order."""
+        """Module id → the roles on one of whose posts' paths it is, in file order."""
+        return self._takers(lambda path: path.modules)
+
+    @cached_property
+    def conditional_audience(self) -> dict[str, list[Entity]]:
+        """Module id → the roles some of whose holders take it, under a condition."""
+        return self._takers(lambda path: [m for g in path.conditional for m in g.modules])
+
+    def _takers(self, modules_of: Any) -> dict[str, list[Entity]]:
         takers: dict[str, dict[str, Entity]] = {m.id: {} for m in self.handbook.all("module")}
-        for role in self.handbook.all("role"):
-            for path in self.paths[role.id]:
-                for module in path.modules:
-                    takers.setdefault(module.id, {})[role.id] = role
+        for path in self.all_paths():
+            for module in modules_of(path):
+                takers.setdefault(module.id, {})[path.role.id] = path.role
         return {module_id: list(roles.values()) for module_id, roles in takers.items()}
 
+    def posts_of_duty(self, duty: Entity) -> list[TrainingPath]:
+        """The paths of the posts a duty belongs to (its role's posts, or its specialty's)."""
+        role = self.handbook.get("role", duty.parent or "")
+        if role is None:
+            return []
+        return [path for path in self.paths_of(role) if _applies(duty.data, path.specialty)]
+
+    def untrained_posts(self, duty: Entity) -> list[TrainingPath]:
+        """The posts whose path has no module covering the duty (the condition's modules
+        count for a duty that only holders of a condition do)."""
+        covering = {m.id for m in self.handbook.modules_covering.get(duty.id, [])}
+        condition = duty.data.get("condition")
+        missing = []
+        for path in self.posts_of_duty(duty):
+            taken = {m.id for m in path.modules}
+            for group in path.conditional:
+                if group.condition == condition:
+                    taken |= {m.id for m in group.modules}
+            if not covering & taken:
+                missing.append(path)
+        return missing
+
     def covered(self, duty_id: str) -> bool:
-        """Whether some module covers the duty."""
-        return bool(self.handbook.modules_covering.get(duty_id))
+        """Whether the duty is trained on every post it belongs to."""
+        duty = self.handbook.get("duty", duty_id)
+        return duty is not None and duty_id in self._covered
+
+    @cached_property
+    def _covered(self) -> frozenset[str]:
+        return frozenset(
+            duty.id
+            for duty in self.handbook.all("duty")
+            if self.handbook.modules_covering.get(duty.id) and not self.untrained_posts(duty)
+        )
 
     @cached_property
     def coverage(self) -> Coverage:
@@ -126,65 +390,31 @@ class Resolved:
 
     def _coverage(self, duties: Iterable[Entity]) -> Coverage:
         listed = list(duties)
-        return Coverage(len(listed), sum(1 for duty in listed if self.covered(duty.id)))
+        return Coverage(len(listed), sum(1 for duty in listed if duty.id in self._covered))
 
+    def minimum_hours(self, role: Entity) -> tuple[float, str] | None:
+        """The yearly minimum for the role and where it is set (``role`` or ``tier``)."""
+        training = self.handbook.settings.get("training") or {}
+        own = (training.get("role_min_hours") or {}).get(role.id)
+        if own is not None:
+            return float(own), "role"
+        tier = (training.get("min_hours_per_year") or {}).get(role.data["tier"])
+        return (float(tier), "tier") if tier is not None else None
 
-def _applies(item: dict[str, object], specialty: str | None) -> bool:
-    wanted = item.get("specialty")
-    return wanted is None or specialty is None or wanted == specialty
+    @cached_property
+    def certification_counted(self) -> bool:
+        """Whether certification hours count toward the minimum (``handbook.yaml``)."""
+        training = self.handbook.settings.get("training") or {}
+        return bool(training.get("certification_hours", "separate") == "included")
 
-
-def _role_paths(handbook: Handbook, role: Entity) -> list[TrainingPath]:
-    specialties = [s["id"] for s in role.data.get("specialties") or []]
-    if not specialties:
-        return [_path(handbook, role, None)]
-    return [_path(handbook, role, s) for s in specialties]
-
-
-def _path(handbook: Handbook, role: Entity, specialty: str | None) -> TrainingPath:
-    chosen: dict[str, Entity] = {}
-    duties = handbook.duties_of.get(role.id, [])
-    for duty in duties:
-        if _applies(duty.data, specialty):
-            for module in handbook.modules_covering.get(duty.id, []):
-                if specialty is None or specialty in _specialties_trained(
-                    module, duties, specialty
-                ):
-                    chosen[module.id] = module
-    for need in role.data.get("certificates") or []:
-        preparing = handbook.modules_preparing.get(need["certificate"], [])
-        if not _applies(need, specialty) or not preparing:
-            continue
-        # One preparing module is enough: keep one already on the path, else the one that also
-        # trains most of this role's duties.
-        if not any(module.id in chosen for module in preparing):
-            own = {duty.id for duty in duties}
-            by_id = sorted(preparing, key=lambda m: m.id)
-            best = max(by_id, key=lambda m: len(own & set(m.data.get("covers") or [])))
-            chosen[best.id] = best
-    _add_prerequisites(handbook, chosen)
-    return TrainingPath(role, specialty, tuple(prerequisite_order(chosen.values())))
-
-
-def _specialties_trained(module: Entity, duties: list[Entity], fallback: str) -> set[str]:
-    # A module that trains a specialty's own duty (强电 wiring, say) belongs to that specialty's
-    # path only, even when it also touches a duty every specialty shares.
-    covered = set(module.data.get("covers") or [])
-    trained = {
-        str(d.data["specialty"]) for d in duties if "specialty" in d.data and d.id in covered
-    }
-    return trained or {fallback}
-
-
-def _add_prerequisites(handbook: Handbook, chosen: dict[str, Entity]) -> None:
-    pending = list(chosen.values())
-    while pending:
-        module = pending.pop()
-        for prerequisite_id in module.data.get("prerequisites") or []:
-            prerequisite = handbook.get("module", prerequisite_id)
-            if prerequisite is not None and prerequisite.id not in chosen:
-                chosen[prerequisite.id] = prerequisite
-                pending.append(prerequisite)
+    def counted_hours(self, path: TrainingPath) -> tuple[float, float]:
+        """(first year, steady state) hours that count toward the minimum."""
+        if self.certification_counted:
+            return path.first_year_hours, path.yearly_hours
+        return (
+            path.first_year_hours - path.certification_first_year,
+            path.yearly_hours - path.certification_yearly,
+        )
 
 
 def prerequisite_order(modules: Iterable[Entity]) -> list[Entity]:

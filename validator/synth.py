@@ -210,7 +210,7 @@ def generate(out: Path, duties: int, seed: int = 1) -> dict[str, int]:
                     "basis": [{"regulation": f"reg-{i:04d}"}],
                     "validity_months": 72,
                     "review_months": 36,
-                    "status": "sourced",
+                    "status": "to-verify",
                 }
                 for i, c in enumerate(certificates)
             ],
@@ -231,6 +231,9 @@ def generate(out: Path, duties: int, seed: int = 1) -> dict[str, int]:
         certificate: str | None = None,
     ) -> list[str]:
         ids = [f"{prefix}.d{n:02d}" for n in range(count)]
+        owner.update(dict.fromkeys(ids, role_id))
+        if certificate:
+            holders.setdefault(certificate, []).append(role_id)
         data: dict[str, Any] = {
             "id": role_id,
             "name": {"zh": name, "en": role_id},
@@ -252,6 +255,8 @@ def generate(out: Path, duties: int, seed: int = 1) -> dict[str, int]:
         _dump(policies / "roles" / f"{role_id}.yaml", data, "role")
         return ids
 
+    owner: dict[str, str] = {}  # duty id → role id
+    holders: dict[str, list[str]] = {}  # certificate id → the roles that require it
     all_duties: list[str] = []
     measured: list[tuple[str, list[str]]] = []  # (responsible supervisor, duties it answers for)
     role("group-gm", "集团总经理", "tier-senior", None, "gm", 4)
@@ -294,12 +299,17 @@ def generate(out: Path, duties: int, seed: int = 1) -> dict[str, int]:
     chunks = [all_duties[i::modules] for i in range(modules)]
     for index, covers in enumerate(chunks):
         module_id = f"m-{index + 1:04d}"
+        prepares = [certificates[index]] if index < len(certificates) else []
+        takers = [owner[duty] for duty in covers]
+        for certificate in prepares:
+            takers += holders.get(certificate, [])
         data = {
             "id": module_id,
             "title": {"zh": f"培训模块{index + 1}", "en": f"Module {index + 1}"},
             "summary": _text(rng, 2),
+            "audience": {"roles": list(dict.fromkeys(takers))},
             "category": "skills",
-            "stages": ["on-the-job"],
+            "stages": ["onboarding", "on-the-job"] if prepares else ["on-the-job"],
             "hours": 8,
             "delivery": ["classroom", "on-site"],
             "assessment": {
@@ -309,8 +319,13 @@ def generate(out: Path, duties: int, seed: int = 1) -> dict[str, int]:
             "refresh": {"every_months": 12, "hours": 8},
             "prerequisites": [f"m-{index:04d}"] if index % 7 and index else [],
             "covers": covers,
-            "certificates": [certificates[index]] if index < len(certificates) else [],
+            "certificates": prepares,
             "regulations": [f"reg-{i:04d}" for i in range(index, regulations, modules)],
+            **(
+                {"exam": {"zh": "理论和实操考试", "en": "Theory and practical exam"}}
+                if prepares
+                else {}
+            ),
             "status": "suggested",
             "review": _REVIEW,
         }

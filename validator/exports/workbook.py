@@ -5,8 +5,9 @@ Four sheets from the checked data, so nobody retypes the handbook:
 * 培训矩阵 (training matrix): roles × modules, the module's hours where a role's path takes it,
   a total per role;
 * 职责覆盖 (duty coverage): every duty with its role, covering modules and measuring standards;
-* 年度培训计划 (annual plan): per role, each module of its path with hours, refresher interval
-  and the month it is due, spread over the year in prerequisite order;
+* 年度培训计划 (annual plan): per post, each module of its path (and those only holders of a
+  condition add) month by month: the first year, then a year after it with the refreshers in
+  the months they fall;
 * 证书登记 (certificate register): every certificate a role requires, with authority, validity
   and review cycle.
 
@@ -26,6 +27,7 @@ from validator.errors import ToolError
 from validator.exports.output import write_atomically
 from validator.model import Handbook
 from validator.render.markup import module_code
+from validator.resolved import PlanEntry
 
 MATRIX = "培训矩阵"
 COVERAGE = "职责覆盖"
@@ -75,7 +77,7 @@ def build_workbook(handbook: Handbook) -> Any:
     for role in roles:
         for path in paths[role.id]:
             taken = {m.id for m in path.modules}
-            label = role.display("zh") + (f"（{path.specialty}）" if path.specialty else "")
+            label = path.post.label("zh")
             cells = [float(m.data["hours"]) if m.id in taken else None for m in modules]
             matrix_rows.append([label, *cells, sum(c for c in cells if c is not None)])
     header = ["岗位", *(f"{module_code(m.id)} {m.display('zh')}" for m in modules), "合计学时"]
@@ -98,21 +100,17 @@ def build_workbook(handbook: Handbook) -> Any:
     plan_rows = []
     for role in roles:
         for path in paths[role.id]:
-            label = role.display("zh") + (f"（{path.specialty}）" if path.specialty else "")
-            count = len(path.modules)
-            for step, module in enumerate(path.modules):
-                refresh = module.data.get("refresh")
-                plan_rows.append(
-                    [
-                        label,
-                        module_code(module.id),
-                        module.display("zh"),
-                        float(module.data["hours"]),
-                        f"{refresh['every_months']} 个月" if refresh else "一次性",
-                        f"{1 + step * 12 // max(count, 1)} 月",
-                    ]
-                )
-    _sheet(workbook, PLAN, ["岗位", "模块编号", "模块", "学时", "复训", "计划月份"], plan_rows)
+            groups = [("全体人员", path.plan)]
+            groups += [
+                (f"仅{_name(handbook, 'condition', c)}", entries)
+                for c, entries in path.conditional_plan.items()
+            ]
+            for who, entries in groups:
+                for entry in entries:
+                    plan_rows += _plan_rows(path.post.label("zh"), who, entry)
+    months = [f"{m}月" for m in range(1, 13)]
+    header = ["岗位", "适用", "模块编号", "模块", "年份", *months, "合计学时", "复训间隔"]
+    _sheet(workbook, PLAN, header, plan_rows)
 
     certificate_rows = []
     for role in roles:
@@ -128,7 +126,9 @@ def build_workbook(handbook: Handbook) -> Any:
                     held.text("authority"),
                     data.get("validity_months"),
                     data.get("review_months"),
-                    (need.get("condition") or {}).get("zh", "全部人员"),
+                    f"仅{_name(handbook, 'condition', need['condition'])}"
+                    if need.get("condition")
+                    else "全部人员",
                 ]
             )
     _sheet(
@@ -156,3 +156,25 @@ def export_xlsx(handbook: Handbook, output: str, stdout: TextIO) -> None:
 
 def _save(path: Path, content: bytes) -> None:
     path.write_bytes(content)
+
+
+def _name(handbook: Handbook, kind: str, entity_id: str) -> str:
+    entity = handbook.get(kind, entity_id)
+    return entity.display("zh") if entity is not None else entity_id
+
+
+def _plan_rows(post: str, who: str, entry: PlanEntry) -> list[list[Any]]:
+    """Two rows per module: the first year, then a year after it, hours in the months due."""
+    code, title = module_code(entry.module.id), entry.module.display("zh")
+    interval = f"每 {entry.every_months} 个月" if entry.every_months else "一次性"
+    first: list[Any] = [None] * 12
+    first[entry.first_year_month - 1] = entry.hours
+    rows = [[post, who, code, title, "首年", *first, entry.hours, interval]]
+    if entry.every_months:
+        later: list[Any] = [None] * 12
+        for month in entry.steady_months:
+            later[month - 1] = entry.refresher_hours
+        label = "之后每年" if entry.every_months <= 12 else f"每 {entry.every_months // 12} 年"
+        total = entry.refresher_hours * len(entry.steady_months)
+        rows.append([post, who, code, title, label, *later, total, interval])
+    return rows

@@ -16,6 +16,7 @@ from validator.render.markup import (
     status_badge,
     table,
 )
+from validator.resolved import TrainingPath
 
 
 @entity_page("role")
@@ -125,7 +126,11 @@ def _certificates(
     rows = []
     for need in needs:
         certificate = handbook.get("certificate", need["certificate"])
-        when = esc(need["condition"]["zh"]) if need.get("condition") else "全部人员"
+        when = "全部人员"
+        if need.get("condition"):
+            when = "仅" + link(handbook, here, "condition", need["condition"])
+        if need.get("note"):
+            when += f"（{esc(need['note']['zh'])}）"
         specialty = need.get("specialty")
         if specialty in specialties:
             when = f"{esc(specialties[specialty]['name']['zh'])}：{when}"
@@ -148,39 +153,74 @@ def _certificates(
 def _training(
     handbook: Handbook, here: str, role: Entity, specialties: dict[str, dict[str, Any]]
 ) -> list[str]:
+    resolved = handbook.resolved
     lines = [
         "## 培训路径",
         "",
-        "按先修顺序排列。首年学时是新员工第一年完成全部模块的学时；年度复训学时按复训间隔折算。",
+        "按先修顺序排列。首年学时是新员工第一年把路径上每个模块完整学一遍的学时；之后每年的学时"
+        "按各模块的复训间隔折算。只有部分人员才做的任务（例如高处作业）所需的培训单独列出，"
+        "不计入本岗位全体人员的学时。",
         "",
     ]
-    for path in handbook.resolved.paths_of(role):
+    required = resolved.minimum_hours(role)
+    for path in resolved.paths_of(role):
         if path.specialty:
             name = specialties.get(path.specialty, {}).get("name", {})
             lines += [f"### {esc(name.get('zh', path.specialty))}", ""]
-        rows = []
-        for step, module in enumerate(path.modules, start=1):
-            refresh = module.data.get("refresh")
-            again = (
-                f"每 {refresh['every_months']} 个月 {refresh['hours']:g} 学时"
-                if refresh
-                else "一次性"
-            )
-            rows.append(
-                [
-                    str(step),
-                    module_link(handbook, here, module.id),
-                    f"{module.data['hours']:g}",
-                    again,
-                ]
-            )
-        lines.append(table(["顺序", "培训模块", "学时", "复训"], rows))
-        lines += [
+        lines.append(_path_table(handbook, here, path.modules))
+        counted_first, counted_yearly = resolved.counted_hours(path)
+        summary = (
             f"首年合计 **{path.first_year_hours:g}** 学时，"
-            f"之后每年复训约 **{path.yearly_hours:.0f}** 学时。",
-            "",
-        ]
+            f"之后每年复训约 **{path.yearly_hours:.0f}** 学时。"
+        )
+        if required is not None:
+            excluded = "" if resolved.certification_counted else "（外部取证与复审学时另计）"
+            summary += (
+                f"计入每年最低要求的：首年 {counted_first:g}、之后每年 {counted_yearly:.0f} 学时"
+                f"{excluded}；最低要求 {required[0]:g} 学时。"
+            )
+        lines += [summary, ""]
+        for group in path.conditional:
+            condition = link(handbook, here, "condition", group.condition)
+            modules = "、".join(module_link(handbook, here, m.id) for m in group.modules)
+            lines += [f"- 仅{condition}的人员另学：{modules}", ""]
+        lines += _plan(handbook, here, path)
     return lines
+
+
+def _path_table(handbook: Handbook, here: str, modules: tuple[Entity, ...]) -> str:
+    rows = []
+    for step, module in enumerate(modules, start=1):
+        refresh = module.data.get("refresh")
+        again = (
+            f"每 {refresh['every_months']} 个月 {refresh['hours']:g} 学时" if refresh else "一次性"
+        )
+        rows.append(
+            [str(step), module_link(handbook, here, module.id), f"{module.data['hours']:g}", again]
+        )
+    return table(["顺序", "培训模块", "学时", "复训"], rows)
+
+
+def _plan(handbook: Handbook, here: str, path: TrainingPath) -> list[str]:
+    rows = []
+    for entry in path.plan:
+        first = "上岗前" if entry.first_year_month == 1 else f"第 {entry.first_year_month} 个月"
+        if entry.every_months is None:
+            later = "—"
+        elif entry.every_months > 12:
+            later = f"每 {entry.every_months} 个月一次，{entry.refresher_hours:g} 学时"
+        else:
+            months = "、".join(f"{m} 月" for m in entry.steady_months)
+            later = f"{months}，每次 {entry.refresher_hours:g} 学时"
+        rows.append([module_link(handbook, here, entry.module.id), first, later])
+    return [
+        '<details class="hb-plan" markdown>',
+        "<summary>年度培训计划（首年和之后每年）</summary>",
+        "",
+        table(["培训模块", "首年", "之后每年（复训月份）"], rows),
+        "</details>",
+        "",
+    ]
 
 
 def roles_index(handbook: Handbook) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from validator.model import Entity, Handbook
 from validator.render.downloads import Downloads
 from validator.render.entity_pages import entity_page
@@ -56,10 +58,12 @@ def area_page(handbook: Handbook, area: Entity, downloads: Downloads) -> str:
             "",
         ]
         rows = []
-        for level in levels:
+        missing = "不适用" if data.get("missing") == "not-applicable" else "同上一级"
+        for position, level in enumerate(levels):
             target = data["targets"].get(level.id)
             if target is None:
-                rows.append([esc(level.display("zh")), "—（未规定）"])
+                shown = missing if position else "—（未规定）"
+                rows.append([esc(level.display("zh")), shown])
                 continue
             text = esc(target["text"]["zh"]) + status_badge(target.get("status"))
             rows.append([esc(level.display("zh")), text])
@@ -67,6 +71,7 @@ def area_page(handbook: Handbook, area: Entity, downloads: Downloads) -> str:
             if handbook.get("service-level", level_id) is None:
                 rows.append([esc(level_id), esc(data["targets"][level_id]["text"]["zh"])])
         lines.append(table(["服务等级", "目标"], rows))
+        lines += _floors(handbook, here, data.get("floors") or [])
         unit = data.get("unit")
         facts = [
             f"单位：{esc(unit['zh'])}" if unit else "",
@@ -88,3 +93,25 @@ def area_page(handbook: Handbook, area: Entity, downloads: Downloads) -> str:
         lines += [f"- {fact}" for fact in facts if fact]
         lines.append("")
     return "\n".join(lines)
+
+
+def _floors(handbook: Handbook, here: str, floors: list[dict[str, Any]]) -> list[str]:
+    """The statutory floors beside the service levels: what the law requires at any level."""
+    if not floors:
+        return []
+    lines = [
+        '<div class="hb-floor" markdown>',
+        "",
+        "**法定底线**（与服务等级无关，任何等级都必须做到）：",
+        "",
+    ]
+    for floor in floors:
+        scope = floor.get("scope")
+        where = f"{esc(scope['zh'])}：" if scope else ""
+        articles = floor.get("articles") or []
+        basis = link(handbook, here, "regulation", floor["regulation"])
+        if articles:
+            basis += " 第" + "、".join(esc(a) for a in articles) + "条"
+        badge = status_badge(floor.get("status"))
+        lines.append(f"- {where}{esc(floor['text']['zh'])}（依据：{basis}）{badge}")
+    return [*lines, "", "</div>", ""]

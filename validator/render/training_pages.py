@@ -7,6 +7,7 @@ from validator.render.downloads import WORKBOOK, Downloads, download_link
 from validator.render.entity_pages import entity_page
 from validator.render.labels import CATEGORY, DELIVERY, KIRKPATRICK, STAGE, label
 from validator.render.markup import (
+    anchor,
     bilingual,
     esc,
     link,
@@ -55,6 +56,20 @@ def module_page(handbook: Handbook, module: Entity, downloads: Downloads) -> str
             or "—",
         ],
     ]
+    audience = data.get("audience") or {}
+    if audience.get("new_hires"):
+        facts.append(["受训对象", "全体新员工，上岗前完成"])
+    if audience.get("conditions"):
+        conditional = "、".join(
+            link(handbook, here, "condition", c) for c in audience["conditions"]
+        )
+        takers = "、".join(
+            link(handbook, here, "role", role.id)
+            for role in handbook.resolved.conditional_audience.get(module.id, [])
+        )
+        facts.append(["有条件受训", f"{conditional}的人员" + (f"（{takers}）" if takers else "")])
+    if data.get("exam"):
+        facts.append(["取证考试", bilingual(module, "exam")])
     lines = [
         f"# {esc(module_code(module.id))} {esc(module.display('zh'))}"
         f"{status_badge(data.get('status'))}",
@@ -113,6 +128,7 @@ def training_index(handbook: Handbook, downloads: Downloads) -> str:
         ),
         "",
     ]
+    lines += _conditions(handbook, here)
     minimums = (handbook.settings.get("training") or {}).get("min_hours_per_year") or {}
     if minimums:
         rows = [
@@ -139,3 +155,33 @@ def training_index(handbook: Handbook, downloads: Downloads) -> str:
         lines += [f"## {zh}", "", f'<p class="hb-en" lang="en">{en}</p>', ""]
         lines.append(table(["模块", "学时", "方式", "复训间隔", "覆盖职责数"], rows))
     return "\n".join(lines)
+
+
+def _conditions(handbook: Handbook, here: str) -> list[str]:
+    """The conditions that decide who, beyond whole posts, takes which module."""
+    conditions = list(handbook.all("condition"))
+    if not conditions:
+        return []
+    lines = [
+        "## 任务条件",
+        "",
+        "有些任务只有部分人员才做（例如高处作业）。相关的证书和培训只要求做这些任务的人员，"
+        "不计入岗位全体人员的培训路径。",
+        "",
+    ]
+    for condition in conditions:
+        modules = "、".join(
+            module_link(handbook, here, m.id)
+            for m in handbook.all("module")
+            if condition.id in ((m.data.get("audience") or {}).get("conditions") or ())
+        )
+        lines += [
+            f"### {esc(condition.display('zh'))}"
+            f"{status_badge(condition.data.get('status'))} {{#{anchor(condition.id)}}}",
+            "",
+            bilingual(condition, "summary"),
+            "",
+            f"培训：{modules or '—'}",
+            "",
+        ]
+    return lines

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 # Importing a module registers its rules; the order is the order of `handbook rules`.
 from validator.rules import (  # noqa: F401
+    assignment,
     builtin,
     characters,
     coverage,
     curriculum,
     editor_support,
+    floors,
     governance,
     identity,
     links,
     organisation,
+    provenance,
     waivers,
 )
 from validator.rules.registry import RULES, Problem, Rule, rule

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from validator.findings import Ref, Severity, Text
+from validator.findings import Ref, Text
 from validator.model import Entity, Handbook
 from validator.rules.registry import Problem, rule
 
@@ -129,47 +129,65 @@ def refresh_within_validity(handbook: Handbook) -> Iterator[Problem]:
             )
 
 
-@rule("training-hours", Severity.WARNING)
+@rule("training-hours")
 def training_hours(handbook: Handbook) -> Iterator[Problem]:
-    """每个岗位的年度培训学时达到所在层级的最低要求。
-    Each role's yearly training hours meet its tier's minimum.
+    """每个岗位（专业方向）的培训学时，首年和之后每年，都达到最低要求。
+    Each post's training hours, in the first year and every year after, meet its minimum.
 
-    年度学时按岗位培训路径计算：路径包括覆盖本岗位职责的模块、为本岗位所需证书准备的模块及其
-    先修模块；每个模块每年的复训学时 = 复训学时 × 12 ÷ 复训间隔（月）。有专业方向的岗位按每个
-    专业方向分别计算。最低要求写在 `handbook.yaml` 的 `training.min_hours_per_year`。
+    按每个岗位（有专业方向的按每个专业方向）的培训路径计算两个数：首年学时（路径上每个模块
+    完整学一遍）和之后每年的学时（每个模块每年的复训学时 = 复训学时 × 12 ÷ 复训间隔）。两个数
+    都不能低于最低要求。最低要求写在 `handbook.yaml`：`training.role_min_hours` 中有这个岗位就用
+    它，否则用 `training.min_hours_per_year` 中所在层级的要求。`training.certification_hours` 为
+    `separate`（取证与复审学时另计）时，外部取证模块（`delivery` 含 `external-cert`）的学时不计入。
+    只有满足条件的人员才学的模块也不计入。
 
-    Yearly hours are the refresher hours per year of every module on the role's path (modules
-    covering its duties or preparing its certificates, with their prerequisites), computed per
-    specialty. Minimums are `training.min_hours_per_year` in `handbook.yaml`.
+    Two figures per post (per specialty where the role has them): first-year hours (one full run
+    of every module on the path) and yearly hours after that (each module's refresher hours ×
+    12 ÷ its interval). Neither may fall below the minimum: the role's own
+    `training.role_min_hours` in `handbook.yaml`, else its tier's `training.min_hours_per_year`.
+    With `training.certification_hours: separate`, external certification modules do not count;
+    nor do modules only holders of a condition take.
 
-    **怎么改 / Fix:** 增加模块的复训学时，为岗位补充在岗培训模块，或调整最低要求。
-    Add refresher hours or on-the-job modules, or change the minimum.
+    **怎么改 / Fix:** 增加路径上模块的复训学时，让岗位参加更多模块，或调整最低要求。
+    Raise refresher hours on the path, add the post to more modules, or change the minimum.
     """
-    minimums = (handbook.settings.get("training") or {}).get("min_hours_per_year") or {}
+    resolved = handbook.resolved
     for role in handbook.all("role"):
-        minimum = minimums.get(role.data["tier"])
-        if minimum is None:
+        required = resolved.minimum_hours(role)
+        if required is None:
             continue
-        for path in handbook.resolved.paths_of(role):
-            hours = round(path.yearly_hours, 1)
-            if hours >= minimum:
-                continue
-            who_zh = f"（{path.specialty}）" if path.specialty else ""
-            who_en = f" ({path.specialty})" if path.specialty else ""
-            yield Problem(
-                role.ref / "tier",
-                Text(
-                    f"岗位 “{role.id}”{who_zh}每年培训 {hours:g} 学时，低于层级 "
-                    f"“{role.data['tier']}” 的最低要求 {minimum:g} 学时。",
-                    f"The role '{role.id}'{who_en} trains {hours:g} hours a year, below the "
-                    f"minimum of {minimum:g} for the tier '{role.data['tier']}'.",
-                ),
-                Text(
-                    "增加路径中模块的复训学时，或为本岗位增加在岗培训模块。",
-                    "Raise the refresher hours on the path, or add on-the-job modules.",
-                ),
-                (handbook.settings_ref / "training" / "min_hours_per_year" / role.data["tier"],)
-                if handbook.settings_ref is not None
-                else (),
-                subject=role.id,
-            )
+        minimum, source = required
+        setting = (
+            ("training", "role_min_hours", role.id)
+            if source == "role"
+            else ("training", "min_hours_per_year", role.data["tier"])
+        )
+        related: tuple[Ref, ...] = ()
+        if handbook.settings_ref is not None:
+            ref = handbook.settings_ref
+            for part in setting:
+                ref = ref / part
+            related = (ref,)
+        for path in resolved.paths_of(role):
+            first_year, yearly = resolved.counted_hours(path)
+            for hours, zh, en in (
+                (first_year, "首年", "in the first year"),
+                (yearly, "之后每年", "a year after the first"),
+            ):
+                if round(hours, 1) >= minimum:
+                    continue
+                post, post_en = path.post.label("zh"), path.post.label("en")
+                yield Problem(
+                    role.ref / "id",
+                    Text(
+                        f"{post}{zh}培训 {hours:.1f} 学时，低于最低要求 {minimum:g} 学时。",
+                        f"{post_en} trains {hours:.1f} hours {en}, below the minimum of "
+                        f"{minimum:g}.",
+                    ),
+                    Text(
+                        "增加路径上模块的复训学时，或让这个岗位参加更多模块。",
+                        "Raise the refresher hours on the path, or add the post to more modules.",
+                    ),
+                    related,
+                    subject=role.id,
+                )

@@ -1,0 +1,90 @@
+"""A status is a claim about sources: `sourced` needs a primary source, `secondary` a source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from validator.findings import Ref, Text
+from validator.model import Handbook
+from validator.rules.registry import Problem, rule
+
+
+@rule("status-backed")
+def status_backed(handbook: Handbook) -> Iterator[Problem]:
+    """核实状态与出处相符。
+    Every status is backed by its sources.
+
+    `status: sourced`（有出处）表示有原文支持：至少一个出处的等级能支持“有出处”
+    （`handbook.yaml` 的 `provenance.grades` 中 `backs: sourced` 的等级，通常是原文或原文引用）。
+    `status: secondary`（二手资料）至少要有一个出处。`to-verify` 和 `suggested` 不需要出处。
+    没有自己的 `sources:` 的条目（例如某个服务等级的目标）沿用所在条目的出处。引用法规的条目
+    （`cites:`）以法规本身为依据，不在此检查。
+
+    `sourced` claims a primary text: at least one source must have a grade that `backs: sourced`
+    in `provenance.grades` (`handbook.yaml`). `secondary` needs at least one source. `to-verify`
+    and `suggested` need none. An item without its own `sources:` (a level target, say) uses
+    those of the item it is in. Citations rest on the regulation itself and are not checked.
+
+    **怎么改 / Fix:** 补上原文出处，或把状态改成出处真正支持的那一级（secondary 或 to-verify）。
+    Cite a primary source, or lower the status to what the sources support.
+    """
+    grades = {
+        grade["id"]: grade["backs"]
+        for grade in (handbook.settings.get("provenance") or {}).get("grades") or []
+    }
+    graded = {
+        source.id: grades.get(str(source.data.get("grade")), "")
+        for source in handbook.all("source")
+    }
+    for path, document in handbook.documents.items():
+        if not isinstance(document.data, dict):
+            continue
+        for where, item, sources in _claims(Ref(path), document.data):
+            status = item["status"]
+            if status == "sourced" and not any(graded.get(s) == "sourced" for s in sources):
+                yield Problem(
+                    where / "status",
+                    Text(
+                        "标为 sourced（有出处），但没有一个出处是原文或原文引用"
+                        f"（出处：{'、'.join(sources) or '无'}）。",
+                        "Marked sourced, but none of its sources is a primary text "
+                        f"(sources: {', '.join(sources) or 'none'}).",
+                    ),
+                    Text(
+                        "补上原文出处，或把状态改为 secondary。",
+                        "Cite a primary source, or lower the status to secondary.",
+                    ),
+                    subject=str(item.get("id") or "") or None,
+                )
+            elif status == "secondary" and not sources:
+                yield Problem(
+                    where / "status",
+                    Text(
+                        "标为 secondary（二手资料），但没有写出处。",
+                        "Marked secondary, but no source is given.",
+                    ),
+                    Text(
+                        "在 sources: 中写出处编号，或把状态改为 to-verify。",
+                        "Give the source keys under sources:, or lower the status to to-verify.",
+                    ),
+                    subject=str(item.get("id") or "") or None,
+                )
+
+
+def _claims(root: Ref, data: dict[str, Any]) -> Iterator[tuple[Ref, dict[str, Any], list[str]]]:
+    """Every mapping with a status, its place and the sources that back it (inherited)."""
+    pending: list[tuple[Ref, Any, list[str]]] = [(root, data, [])]
+    while pending:
+        where, value, inherited = pending.pop()
+        if isinstance(value, list):
+            pending += [(where / index, item, inherited) for index, item in enumerate(value)]
+            continue
+        if not isinstance(value, dict):
+            continue
+        own = value.get("sources")
+        sources = [str(s) for s in own] if isinstance(own, list) else inherited
+        is_citation = "regulation" in value and "sources" not in value
+        if "status" in value and not is_citation:
+            yield where, value, sources
+        pending += [(where / key, item, sources) for key, item in value.items() if key != "sources"]
