@@ -132,6 +132,8 @@ class Impact:
     fixed: list[Finding] = field(default_factory=list)
     waived: list[Finding] = field(default_factory=list)
     """Findings that failed or warned before and are waived now (never counted as fixed)."""
+    silenced: list[Finding] = field(default_factory=list)
+    """Findings of rules the change switches off (not fixed either: no longer looked for)."""
     pages: dict[str, str] = field(default_factory=dict)
     """Page path → ``added``, ``removed`` or ``changed``."""
     unreadable: dict[str, list[str]] = field(default_factory=dict)
@@ -557,11 +559,14 @@ def _findings(impact: Impact, before: Result, after: Result) -> None:
         and new_active[f.fingerprint] > old_active[f.fingerprint]
     ]
     # A finding that is still there but waived now is not fixed: it is waived.
-    impact.fixed = [
+    gone = [
         f
         for f in before.findings
         if compared(f) and not f.suppressed and old_active[f.fingerprint] > new_all[f.fingerprint]
     ]
+    off = _switched_off(after)
+    impact.fixed = [f for f in gone if f.rule not in off]
+    impact.silenced = [f for f in gone if f.rule in off]
     impact.waived = [
         f
         for f in after.findings
@@ -570,6 +575,14 @@ def _findings(impact: Impact, before: Result, after: Result) -> None:
     active = [f for f in after.findings if not f.suppressed]
     impact.errors = sum(1 for f in after.findings if f.fails)
     impact.warnings = sum(1 for f in active if f.severity is Severity.WARNING)
+
+
+def _switched_off(result: Result) -> set[str]:
+    """The rules that the settings of this side switch off."""
+    settings = next(result.files.of_kind("settings"), None)
+    data = settings.data if settings is not None and isinstance(settings.data, dict) else {}
+    rules = data.get("rules")
+    return {k for k, v in rules.items() if v == "off"} if isinstance(rules, dict) else set()
 
 
 def compare(base_ref: str, before: Result, after: Result) -> Impact:
@@ -908,6 +921,12 @@ def _render(impact: Impact, lang: str, style: _Style) -> str:
             if zh
             else f", {style.bold(str(len(impact.waived)))} newly waived"
         )
+    if impact.silenced:
+        counts += (
+            f"，因规则关闭不再报告 {style.bold(str(len(impact.silenced)))} 个"
+            if zh
+            else f", {style.bold(str(len(impact.silenced)))} no longer reported (rule off)"
+        )
     lines += [counts + ("。" if zh else "."), ""]
     marks = {Severity.ERROR: "❌", Severity.WARNING: "⚠"}
     lines += _limited(
@@ -919,6 +938,10 @@ def _render(impact: Impact, lang: str, style: _Style) -> str:
         + [
             _finding_line(f, "🔕 " + ("豁免：" if zh else "waived:"), style, lang)
             for f in impact.waived
+        ]
+        + [
+            _finding_line(f, "🔕 " + ("规则已关闭：" if zh else "rule off:"), style, lang)
+            for f in impact.silenced
         ],
         zh,
     )
@@ -1016,6 +1039,7 @@ def to_json(impact: Impact, lang: str = "zh") -> dict[str, Any]:
         "introduced": [finding_json(f, lang) for f in impact.introduced],
         "fixed": [finding_json(f, lang) for f in impact.fixed],
         "waived": [finding_json(f, lang) for f in impact.waived],
+        "silenced": [finding_json(f, lang) for f in impact.silenced],
         "pages": impact.pages,
     }
 
