@@ -16,6 +16,7 @@ from validator.rules import (  # noqa: F401
     identity,
     links,
     organisation,
+    ownership,
     waivers,
 )
 from validator.rules.registry import RULES, Problem, Rule, rule
