@@ -73,13 +73,17 @@ def test_a_rule_switched_off_weakens_the_gate_and_fixes_nothing(run_cli: Cli, re
             "new": "off",
         }
     ]
+    assert impact["approval"] == {
+        "role": "general-manager",
+        "reviewers": ["@property-co/handbook-approvers"],
+    }
     assert impact["fixed"] == []
     assert [f["subject"] for f in impact["silenced"]] == ["cs.parcel"]
     assert impact["verdict"] == {"errors": 0, "warnings": 1}
     out = diff(run_cli, repo, "markdown")
     assert out.startswith(
         "<!-- handbook-diff -->\n### 手册变更影响\n\n**✅ 检查通过，⚠ 1 个警告**\n\n"
-        "对比基准：`HEAD`\n\n#### ⚠️ 放宽了检查（1），需要手册批准人审批\n\n"
+        "对比基准：`HEAD`\n\n#### ⚠️ 放宽了检查（1），需要手册批准人 `general-manager` 审批\n\n"
         "- **规则级别降低**：手册设置 `handbook` `rules.duty-has-training`: `error` → `off`\n"
     )
     assert "新增问题 **0** 个，修复问题 **0** 个，因规则关闭不再报告 **1** 个。" in out
@@ -95,7 +99,7 @@ def test_lowering_a_severity_to_warning_is_a_weakening(run_cli: Cli, repo: Path)
 def test_raising_a_severity_is_not(run_cli: Cli, repo: Path) -> None:
     edit(repo, "policies/handbook.yaml", "rules: {}", "rules: {waiver-used: error}")
     impact = diff(run_cli, repo)
-    assert impact["weakening"] == []
+    assert impact["weakening"] == [] and impact["approval"] is None
     assert impact["changes"][0]["values"] == [
         {"field": "rules.waiver-used", "old": None, "new": "error"}
     ]

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from validator import codeowners
 from validator.engine import Result
 from validator.escaping import markdown_code, markdown_inline, terminal_text
 from validator.findings import Finding, Severity, Text
@@ -138,6 +139,11 @@ class Impact:
     """Page path → ``added``, ``removed`` or ``changed``."""
     unreadable: dict[str, list[str]] = field(default_factory=dict)
     """``base`` / ``head`` → the files of that side that do not load or match their schema."""
+    approver: str | None = None
+    """The handbook's approver at the base, who must approve a weakening (read from the base so
+    that a change cannot name its own approver)."""
+    approver_reviewers: tuple[str, ...] = ()
+    """The handles that review for the approver, at the base."""
     errors: int = 0
     """Errors that fail the check after the change."""
     warnings: int = 0
@@ -600,6 +606,8 @@ def compare(base_ref: str, before: Result, after: Result) -> Impact:
         impact.changes += _kind_changes(kind, old, new, skip, renames)
     _training(impact, old, new, skip)
     impact.weakening = _weakening(impact, old, new, skip)
+    if impact.weakening:
+        impact.approver, impact.approver_reviewers = codeowners.approver_reviewers(old)
     if not impact.comparable:
         return impact
     coverage_before, coverage_after = old.resolved.coverage, new.resolved.coverage
@@ -858,11 +866,14 @@ def _render(impact: Impact, lang: str, style: _Style) -> str:
     lines += ["", style.bold(_verdict(impact, lang)), ""]
     lines += [("对比基准：" if zh else "Compared with ") + style.code(impact.base), ""]
     if impact.weakening:
+        who = f" {style.code(impact.approver)}" if impact.approver else ""
+        spaced = f"{who} " if who else ""
         lines += [
             style.heading(
-                f"⚠️ 放宽了检查（{len(impact.weakening)}），需要手册批准人审批"
+                f"⚠️ 放宽了检查（{len(impact.weakening)}），需要手册批准人{spaced}审批"
                 if zh
-                else f"⚠️ Weakens the gate ({len(impact.weakening)}): needs the handbook's approver"
+                else f"⚠️ Weakens the gate ({len(impact.weakening)}): needs the handbook's "
+                f"approver{who}"
             ),
             "",
         ]
@@ -936,11 +947,11 @@ def _render(impact: Impact, lang: str, style: _Style) -> str:
             for f in impact.fixed
         ]
         + [
-            _finding_line(f, "🔕 " + ("豁免：" if zh else "waived:"), style, lang)
+            _finding_line(f, "🔕 " + ("已豁免" if zh else "waived"), style, lang)
             for f in impact.waived
         ]
         + [
-            _finding_line(f, "🔕 " + ("规则已关闭：" if zh else "rule off:"), style, lang)
+            _finding_line(f, "🔕 " + ("规则已关闭" if zh else "rule off"), style, lang)
             for f in impact.silenced
         ],
         zh,
@@ -994,6 +1005,9 @@ def to_json(impact: Impact, lang: str = "zh") -> dict[str, Any]:
         "comparable": impact.comparable,
         "verdict": {"errors": impact.errors, "warnings": impact.warnings},
         "unreadable": impact.unreadable,
+        "approval": {"role": impact.approver, "reviewers": list(impact.approver_reviewers)}
+        if impact.weakening
+        else None,
         "weakening": [
             {
                 "kind": w.kind,
