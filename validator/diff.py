@@ -645,10 +645,6 @@ class _Style:
     """Whether the comment marker comes first (workflows find their comment by it)."""
 
 
-def _plain_code(text: str) -> str:
-    return terminal_text(text)
-
-
 MARKDOWN = _Style(
     code=markdown_code,
     text=markdown_inline,
@@ -660,8 +656,8 @@ MARKDOWN = _Style(
     marker=True,
 )
 TEXT = _Style(
-    code=_plain_code,
-    text=lambda text: terminal_text(" ".join(text.split())),
+    code=terminal_text,
+    text=terminal_text,
     heading=lambda title: f"== {title} ==",
     deleted=lambda text: f"[-{text}-]",
     inserted=lambda text: f"{{+{text}+}}",
@@ -1041,14 +1037,15 @@ def to_json(impact: Impact, lang: str = "zh") -> dict[str, Any]:
         "lost_training": [
             {
                 "id": d.id,
-                "name": d.name,
+                "name": (d.names or Text(d.name, d.name)).get(lang),
                 "role": d.role,
                 "modules": [{"id": m, "change": how} for m, how in d.causes],
             }
             for d in impact.lost_training
         ],
         "gained_training": [
-            {"id": d.id, "name": d.name, "role": d.role} for d in impact.gained_training
+            {"id": d.id, "name": (d.names or Text(d.name, d.name)).get(lang), "role": d.role}
+            for d in impact.gained_training
         ],
         "introduced": [finding_json(f, lang) for f in impact.introduced],
         "fixed": [finding_json(f, lang) for f in impact.fixed],
