@@ -325,3 +325,15 @@ def test_policy_text_in_the_comment_is_inert(run_cli: Cli, repo: Path) -> None:
     text = diff(run_cli, repo, "text")
     assert f"{{+，{HOSTILE}+}}" in text
     assert "<ins>" not in text and "`" not in text and "#### " not in text
+
+
+def test_short_texts_are_text_and_ids_are_code(run_cli: Cli, repo: Path) -> None:
+    security = "policies/standards/security.yaml"
+    before = target("level-2", "<=", "2", "每 2 小时 1 次")
+    edit(repo, security, before, target("level-2", "<=", "4", "每 4 小时 1 次"))
+    gate = "    measures: [sec.access-control]"
+    edit(repo, security, f"security-supervisor\n{gate}", f"project-manager\n{gate}")
+    out = diff(run_cli, repo, "markdown")
+    assert "  - `targets.level-2.text.zh`: 每 <del>2</del><ins>4</ins> 小时 1 次\n" in out
+    assert "  - `targets.level-2.value`: `2` → `4`\n" in out
+    assert "  - `responsible`: `security-supervisor` → `project-manager`\n" in out

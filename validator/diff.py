@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -744,6 +745,15 @@ def _text_diff(old: str, new: str, style: _Style) -> str:
     return "".join(parts)
 
 
+_TOKEN = re.compile(r"[\w.:/@+-]*", re.ASCII)
+
+
+def _prose(value: Any) -> bool:
+    """Whether a value is text people wrote (shown as text, with an inline diff) rather than an
+    id, a date, a URL or a keyword (shown verbatim as code)."""
+    return isinstance(value, str) and not _TOKEN.fullmatch(value)
+
+
 def _field_line(value: FieldChange, style: _Style, zh: bool) -> str:
     where = style.code(value.path)
     old, new = value.old, value.new
@@ -756,12 +766,13 @@ def _field_line(value: FieldChange, style: _Style, zh: bool) -> str:
         if not items:  # the same items in another order
             items = [_value(old, style), "→", _value(new, style)]
         return f"{where}: " + " ".join(items)
-    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > SHORT // 2:
-        return f"{where}: " + _text_diff(old, new, style)
-    if isinstance(old, str) and new is MISSING and len(old) > SHORT // 2:
-        return f"{where}: " + style.deleted(style.text(_cut(old, 3 * SHORT)))
-    if isinstance(new, str) and old is MISSING and len(new) > SHORT // 2:
-        return f"{where}: " + style.inserted(style.text(_cut(new, 3 * SHORT)))
+    if _prose(old) or _prose(new):
+        if isinstance(old, str) and isinstance(new, str):
+            return f"{where}: " + _text_diff(old, new, style)
+        if isinstance(old, str):
+            return f"{where}: " + style.deleted(style.text(_cut(old, 3 * SHORT)))
+        if isinstance(new, str):
+            return f"{where}: " + style.inserted(style.text(_cut(new, 3 * SHORT)))
     return f"{where}: {_value(old, style)} → {_value(new, style)}"
 
 
