@@ -265,3 +265,11 @@ def test_a_weakening_requests_the_approvers_review(tmp_path: Path, run_cli: Any)
     _, out, _ = run_cli("diff", "--base", "HEAD", "--root", str(root), "--format", "json")
     (harmless / "impact.json").write_text(out, "utf-8")
     assert run_step(harmless) == ""
+
+    # A base revision that names no reviewers for the approver: nobody to request.
+    unrouted = tmp_path / "unrouted"
+    unrouted.mkdir()
+    impact = json.loads((weakened / "impact.json").read_text("utf-8"))
+    impact["approval"] = {"role": None, "reviewers": []}
+    (unrouted / "impact.json").write_text(json.dumps(impact), "utf-8")
+    assert run_step(unrouted) == ""
