@@ -337,3 +337,18 @@ def test_short_texts_are_text_and_ids_are_code(run_cli: Cli, repo: Path) -> None
     assert "  - `targets.level-2.text.zh`: 每 <del>2</del><ins>4</ins> 小时 1 次\n" in out
     assert "  - `targets.level-2.value`: `2` → `4`\n" in out
     assert "  - `responsible`: `security-supervisor` → `project-manager`\n" in out
+
+
+def test_removing_a_module_or_a_standard(run_cli: Cli, repo: Path) -> None:
+    (repo / "policies/training/m-cs-05.yaml").unlink()
+    area = repo / "policies/standards/security.yaml"
+    text = area.read_text(encoding="utf-8")
+    start = text.index("  - id: sec-main-gate\n")
+    area.write_text(
+        text[:start] + text[text.index("  - id: sec-control-room-staffing\n") :], "utf-8"
+    )
+    # A deleted module's refresher is not "lengthened"; the training it gave is lost.
+    assert weakened(diff(run_cli, repo)) == [
+        ("target-removed", "sec-main-gate", "targets.level-1", ">= 24", None),
+        ("training-lost", "cs.move-in-renovation", "covered_by", "m-cs-05", None),
+    ]

@@ -395,13 +395,17 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _value_weakening(kind: Kind, entity_id: str, a: Any, b: Any) -> Iterator[Weakening]:
+def _value_weakening(
+    kind: Kind, entity_id: str, a: Any, b: Any, *, targets_only: bool = False
+) -> Iterator[Weakening]:
     """What loosens between the old and new data of one entity, read from the data alone.
 
     A target (any mapping with ``op`` and ``value``) loosened, removed or given another ``op``;
     a number under ``training`` (in the settings), or under a ``min…`` key, that goes down or
     disappears, or under a ``max…`` key that goes up or disappears; an ``every_months`` that
-    grows or disappears; an ``expires`` that moves later or disappears.
+    grows or disappears; an ``expires`` that moves later or disappears. For an entity that is
+    removed (``targets_only``) only its targets count: a deleted module's refresher interval
+    has not been lengthened, but a deleted standard's targets are gone.
     """
     old, new = _leaves(a), _leaves(b)
     seen_targets: set[str] = set()
@@ -441,7 +445,7 @@ def _value_weakening(kind: Kind, entity_id: str, a: Any, b: Any) -> Iterator[Wea
                     kind.label,
                 )
             continue
-        if was == now:
+        if was == now or targets_only:
             continue
         lower = now is MISSING or (_number(was) and _number(now) and now < was)
         higher = now is MISSING or (_number(was) and _number(now) and now > was)
@@ -500,7 +504,9 @@ def _weakening(impact: Impact, old: Handbook, new: Handbook, skip: set[str]) -> 
             removed = old.index[kind.name].get(change.id)
             if removed is not None:
                 # Removing an entity removes its targets with it (a standard's levels, say).
-                found += _value_weakening(kind, change.id, _entity_data(old, removed), {})
+                found += _value_weakening(
+                    kind, change.id, _entity_data(old, removed), {}, targets_only=True
+                )
         elif change.change == "changed" and change.id in new.index[kind.name]:
             a = _entity_data(old, old.index[kind.name][change.id])
             b = _entity_data(new, new.index[kind.name][change.id])
