@@ -41,7 +41,8 @@ def case_root(case: Path, destination: Path) -> Path:
 
     A case directory holds a `policies/` overlay (files replace or add to `tests/cases/_base`),
     optionally `delete.txt` (base paths to remove, one per line), `expect.txt` (findings in files
-    that cannot hold a comment: `path:line rule` or `related path:line rule`) and `limits.json`.
+    that cannot hold a comment: `path:line rule` or `related path:line rule`), `limits.json`
+    and `beside/` (files put beside `policies/`, such as a committed `.github/CODEOWNERS`).
     """
     copy_repo_tree(destination, with_policies=False)
     shutil.copytree(CASES / "_base" / "policies", destination / "policies")
@@ -53,6 +54,8 @@ def case_root(case: Path, destination: Path) -> Path:
         shutil.copytree(
             case / "policies", destination / "policies", dirs_exist_ok=True, symlinks=True
         )
+    if (case / "beside").exists():
+        shutil.copytree(case / "beside", destination, dirs_exist_ok=True)
     return destination
 
 

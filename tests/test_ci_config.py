@@ -215,3 +215,61 @@ def test_gitlab_note_script_fails_when_the_api_refuses(
     refused = post_note(api.replace("/api/v4", "/nothing"), tmp_path, f"{MARKER}\n")
     assert refused.returncode != 0
     assert "404" in refused.stderr
+
+
+def test_a_weakening_requests_the_approvers_review(tmp_path: Path, run_cli: Any) -> None:
+    """The workflow step, run as the runner does, with a stand-in for `gh` that records calls."""
+    from tests.conftest import commit_all, copy_repo_tree
+
+    root = commit_all(copy_repo_tree(tmp_path / "repo"))
+    settings = root / "policies/handbook.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("tier-frontline: 40", "tier-frontline: 10"), "utf-8")
+    workflow = yaml.safe_load((REPO / ".github/workflows/handbook.yml").read_text("utf-8"))
+    steps = {step.get("name"): step for step in workflow["jobs"]["check"]["steps"]}
+    step = steps["Ask the handbook's approver to review a weakening"]
+    assert step["if"] == "${{ !cancelled() && github.event_name == 'pull_request' }}"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "gh"
+    fake.write_text('#!/bin/sh\necho "$@" >> gh.log\ncat reviewers.json >> gh.log\n', "utf-8")
+    fake.chmod(0o755)
+
+    def run_step(work: Path) -> str:
+        completed = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", step["run"]],
+            cwd=work,
+            env={"PATH": f"{bin_dir}:{os.environ['PATH']}", "PR": "9", "REPO": "co/handbook"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+        log = work / "gh.log"
+        return log.read_text("utf-8") if log.exists() else ""
+
+    weakened = tmp_path / "weakened"
+    weakened.mkdir()
+    _, out, _ = run_cli("diff", "--base", "HEAD", "--root", str(root), "--format", "json")
+    (weakened / "impact.json").write_text(out, "utf-8")
+    call, body = run_step(weakened).split("\n", 1)
+    assert (
+        call == "api -X POST repos/co/handbook/pulls/9/requested_reviewers --input reviewers.json"
+    )
+    assert json.loads(body) == {"reviewers": [], "team_reviewers": ["handbook-approvers"]}
+
+    harmless = tmp_path / "harmless"
+    harmless.mkdir()
+    settings.write_text(text, "utf-8")
+    _, out, _ = run_cli("diff", "--base", "HEAD", "--root", str(root), "--format", "json")
+    (harmless / "impact.json").write_text(out, "utf-8")
+    assert run_step(harmless) == ""
+
+    # A base revision that names no reviewers for the approver: nobody to request.
+    unrouted = tmp_path / "unrouted"
+    unrouted.mkdir()
+    impact = json.loads((weakened / "impact.json").read_text("utf-8"))
+    impact["approval"] = {"role": None, "reviewers": []}
+    (unrouted / "impact.json").write_text(json.dumps(impact), "utf-8")
+    assert run_step(unrouted) == ""

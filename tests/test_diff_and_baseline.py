@@ -53,6 +53,7 @@ def test_diff_names_the_duty_that_loses_training(run_cli: Cli, repo: Path) -> No
             "id": "cs.move-in-renovation",
             "name": impact["lost_training"][0]["name"],
             "role": "cs-specialist",
+            "modules": [{"id": "m-cs-05", "change": "removed"}],
         }
     ]
     duties = sum(
@@ -70,6 +71,7 @@ def test_diff_names_the_duty_that_loses_training(run_cli: Cli, repo: Path) -> No
             "name": "入伙与装修管理",
             "change": "removed",
             "fields": [],
+            "values": [],
         }
     ]
     assert [f["rule"] for f in impact["introduced"]] == ["duty-has-training"]
@@ -83,10 +85,11 @@ def test_diff_markdown_is_one_readable_comment(run_cli: Cli, repo: Path) -> None
     commit_deleting_the_only_module_of_a_duty(repo)
     code, out, _ = run_cli("diff", "--base", "HEAD~1", "--root", str(repo), "--lang", "en")
     assert code == 0
-    assert out.startswith("<!-- handbook-diff -->\n### Handbook impact\n")
+    assert out.startswith("<!-- handbook-diff -->\n### Handbook impact\n\n**❌ 2 errors**\n")
     assert "**Training coverage:** 100.0% (108/108) → 99.1% (107/108)" in out
-    assert "#### ⚠️ Duties that lose training\n\n- `cs.move-in-renovation`" in out
-    assert "| training module | removed | `m-cs-05` | 入伙与装修管理 | — |" in out
+    assert ("#### ⚠️ Duties that lose training\n\n- `cs.move-in-renovation` Handle move-in") in out
+    assert "(`cs-specialist`; module `m-cs-05` removed)" in out
+    assert "- removed training module `m-cs-05` Move-in and renovation management\n" in out
     assert "**1** introduced, **0** fixed." in out
     assert "- − `training/m-cs-05/`" in out
 
@@ -107,6 +110,13 @@ def test_diff_reports_changed_fields(run_cli: Cli, repo: Path) -> None:
             "name": "管理空置房和车位的钥匙，登记每一次借出和归还。",
             "change": "changed",
             "fields": ["text"],
+            "values": [
+                {
+                    "field": "text.zh",
+                    "old": "管理空置房钥匙，登记每一次借出和归还。",
+                    "new": "管理空置房和车位的钥匙，登记每一次借出和归还。",
+                }
+            ],
         }
     ]
     assert impact["introduced"] == [] and impact["lost_training"] == []

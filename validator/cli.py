@@ -16,9 +16,9 @@ from typing import TextIO
 
 import yaml
 
+from validator import codeowners, rule_listing
 from validator import diff as impact
 from validator import explain as explaining
-from validator import rule_listing
 from validator.baseline import apply_baseline, known_fingerprints
 from validator.engine import run
 from validator.errors import ToolError
@@ -143,6 +143,16 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=sorted(explaining.FORMATS), default="text")
     explain.add_argument("--lang", choices=("zh", "en"))
     explain.add_argument("--today", type=_date)
+    owners = commands.add_parser(
+        "codeowners",
+        help="write CODEOWNERS from the policy owners",
+        description="Write CODEOWNERS (GitHub or GitLab syntax) from the owners in the policies "
+        "and the reviewers in policies/handbook.yaml.",
+    )
+    owners.add_argument("--format", choices=sorted(codeowners.FORMATS), default="github")
+    owners.add_argument("-o", "--output", default="-", help="output file; - for standard output")
+    owners.add_argument("--root", type=Path, default=Path("."))
+    owners.add_argument("--lang", choices=("zh", "en"))
     return parser
 
 
@@ -292,6 +302,29 @@ def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> in
     return EXIT_CLEAN
 
 
+def _codeowners(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
+    result = run(args.root)
+    if result.handbook is None:
+        err.write(
+            Text(
+                "政策文件有读取或格式错误，不能确定负责人；请先运行 handbook check 并修正：",
+                "The policies have reading or schema errors, so their owners are unknown; run "
+                "`handbook check` and fix them first:",
+            ).get(lang)
+            + "\n"
+        )
+        REPORTERS["text"](result.findings, err, ReportContext(lang=lang))
+        return EXIT_FINDINGS
+    text = codeowners.FORMATS[args.format](result.handbook)
+    if args.output == "-":
+        out.write(text)
+    else:
+        target = Path(args.output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return EXIT_CLEAN
+
+
 def _rules(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     unknown = [rule_id for rule_id in args.id if rule_id not in RULES]
     if unknown:
@@ -344,4 +377,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, str, TextIO, TextIO], int]] =
     "explain": _explain,
     "export": _export,
     "diff": _diff,
+    "codeowners": _codeowners,
 }

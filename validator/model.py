@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator.findings import Location, Ref
@@ -75,6 +76,8 @@ class Handbook:
     """Kind → id → the first entity declared with that id (``parent/id`` for scoped kinds)."""
     today: date = field(default_factory=date.today)
     """The date that expiry and review checks compare against (``--today`` fixes it)."""
+    root: Path | None = None
+    """The repository root, for checks of files beside the policies (``CODEOWNERS``)."""
     _inverses: dict[tuple[str, str], dict[str, list[Entity]]] = field(
         default_factory=dict, repr=False
     )
@@ -228,7 +231,7 @@ class Handbook:
 
 def build(files: PolicyFiles, kinds: Registry = KINDS) -> Handbook:
     """Index the documents of a policy tree (which must be schema-valid)."""
-    handbook = Handbook(documents=files.documents, kinds=kinds)
+    handbook = Handbook(documents=files.documents, kinds=kinds, root=files.root)
     for path, document in files.documents.items():
         kind = files.kinds[path]
         root = Ref(path)

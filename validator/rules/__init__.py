@@ -20,6 +20,7 @@ from validator.rules import (  # noqa: F401
     identity,
     links,
     organisation,
+    ownership,
     provenance,
     waivers,
 )
