@@ -18,6 +18,7 @@ import pytest
 from validator.cli import main
 from validator.engine import Result, run
 from validator.findings import Finding
+from validator.history import open_history
 from validator.loader import Limits
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,10 +43,14 @@ def case_root(case: Path, destination: Path) -> Path:
     A case directory holds a `policies/` overlay (files replace or add to `tests/cases/_base`),
     optionally `delete.txt` (base paths to remove, one per line), `expect.txt` (findings in files
     that cannot hold a comment: `path:line rule` or `related path:line rule`), `limits.json`
-    and `beside/` (files put beside `policies/`, such as a committed `.github/CODEOWNERS`).
+    `beside/` (files put beside `policies/`, such as a committed `.github/CODEOWNERS`) and
+    `before/` (an overlay committed to git first: the case is then a change made after it).
     """
     copy_repo_tree(destination, with_policies=False)
     shutil.copytree(CASES / "_base" / "policies", destination / "policies")
+    if (case / "before").exists():
+        shutil.copytree(case / "before" / "policies", destination / "policies", dirs_exist_ok=True)
+        commit_all(destination, "before the change")
     deletions = case / "delete.txt"
     if deletions.exists():
         for line in deletions.read_text(encoding="utf-8").split():
@@ -97,7 +102,8 @@ def run_case(case: Path, destination: Path) -> tuple[Result, Expected]:
     root = case_root(case, destination)
     settings = case / "limits.json"
     limits = Limits(**json.loads(settings.read_text())) if settings.exists() else Limits()
-    return run(root, today=TODAY, limits=limits), expected_findings(root, case)
+    history = open_history(root, None) if (case / "before").exists() else None
+    return run(root, today=TODAY, limits=limits, history=history), expected_findings(root, case)
 
 
 def observed(findings: list[Finding]) -> Expected:

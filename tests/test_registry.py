@@ -162,8 +162,8 @@ def test_a_new_kind_gets_the_reference_and_id_rules(procedure_tree: Path) -> Non
     assert _found(result) == {
         (where["broken"], _line(broken, "role:"), "ref-resolves"),
         (where["broken"], _line(broken, "duties:"), "ref-resolves"),
-        (where["renamed"], 2, "id-matches-file"),
-        # The copy sorts after the original, so the copy is the duplicate.
+        # The file named after the id is the original, so the other one is the duplicate (and
+        # its name is not reported separately).
         (where["renamed"], 2, "id-unique"),
     }
     role_finding = next(f for f in result.findings if "security-oficer" in f.message.en)

@@ -275,7 +275,11 @@ def test_text_shows_hostile_keys_and_names_inert(run_cli: Cli, hostile: Path) ->
     ]
     assert findings[1].startswith(f"{WORKER}:18:1: error [schema] ")
     assert "'\\x1b[2J\\x1b[32mall clear\\npolicies/x.yaml:1:1: error [forged] \\x01'" in findings[1]
-    assert lines[-1] == "3 errors, 0 warnings in 3 files; 10 files checked."
+    assert lines[-1] == (
+        "3 errors, 0 warnings in 3 files; 10 files checked. Cross-file checks did not run: 3 "
+        "files could not be read or did not match the format; fix them and check again to see "
+        "the rest."
+    )
     assert not re.search("[\x00-\x1f\x7f-\x9f]", "".join(lines))
 
 

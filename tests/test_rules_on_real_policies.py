@@ -172,7 +172,7 @@ def test_explain_json_and_unknown_ids(run_cli: Cli) -> None:
     assert "cs-specialist" in module["facts"]["roles"]
     code, out, _ = run_cli("explain", "cs.complant", "--lang", "en")
     assert code == 1
-    assert out.startswith("Nothing has the id 'cs.complant'. Did you mean: cs.complaint")
+    assert out == "Nothing has the id 'cs.complant'. Did you mean 'cs.complaint'?\n"
 
 
 def test_rule_documentation_joins_wrapped_chinese_lines() -> None:

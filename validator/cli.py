@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import io
 import os
 import sys
@@ -27,9 +26,11 @@ from validator.exports import EXPORTERS
 from validator.exports.output import check_output
 from validator.findings import Text
 from validator.guarded_read import MAX_CONFIG_BYTES, Refused, read_bytes
+from validator.history import open_history
 from validator.reporters import REPORTERS, ReportContext
 from validator.revision import checkout
 from validator.rules import RULES
+from validator.suggest import closest
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -98,6 +99,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="REF|FILE",
         help="fail only on findings that are new compared with a git revision, or with a "
         "saved `handbook check --format json` report",
+    )
+    check.add_argument(
+        "--base",
+        metavar="REF",
+        help="the git revision the change starts from, to tell new from old (a duplicate id is "
+        "reported where it was added; renamed ids are caught); default: $HANDBOOK_BASE, else "
+        "HEAD",
     )
     diff = commands.add_parser(
         "diff",
@@ -235,7 +243,8 @@ def _discard(out: TextIO) -> None:
 
 def _check(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     root: Path = args.root
-    result = run(root, today=args.today)
+    base = args.base or os.environ.get("HANDBOOK_BASE") or None
+    result = run(root, today=args.today, history=open_history(root, base))
     if args.baseline:
         apply_baseline(result, known_fingerprints(root, args.baseline, args.today))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
@@ -328,7 +337,8 @@ def _codeowners(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -
 def _rules(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     unknown = [rule_id for rule_id in args.id if rule_id not in RULES]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], list(RULES), n=1)
+        guess = closest(unknown[0], RULES)
+        close = [guess] if guess else []
         err.write(
             Text(
                 f"没有叫 “{unknown[0]}” 的规则。" + (f"是不是 “{close[0]}”？" if close else ""),
@@ -359,13 +369,12 @@ def _explain(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> i
     explanations = explaining.explain(result.handbook, args.id, result.findings)
     if not explanations:
         known = [i for kind in result.handbook.index.values() for i in kind]
-        close = difflib.get_close_matches(args.id, known, n=3)
-        guess = Text(
-            f"没有 id 为 “{args.id}” 的条目。" + (f"是不是：{'、'.join(close)}？" if close else ""),
-            f"Nothing has the id '{args.id}'."
-            + (f" Did you mean: {', '.join(close)}?" if close else ""),
+        near = closest(args.id, known)
+        answer = Text(
+            f"没有 id 为 “{args.id}” 的条目。" + (f"是不是 “{near}”？" if near else ""),
+            f"Nothing has the id '{args.id}'." + (f" Did you mean '{near}'?" if near else ""),
         )
-        out.write(terminal_text(guess.get(lang)) + "\n")
+        out.write(terminal_text(answer.get(lang)) + "\n")
         return EXIT_FINDINGS
     out.write(explaining.FORMATS[args.format](explanations, lang))
     return EXIT_CLEAN

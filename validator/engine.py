@@ -7,7 +7,6 @@ that go on to render or explain it.
 
 from __future__ import annotations
 
-import difflib
 import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,12 +16,14 @@ from pathlib import Path
 from validator import waiving
 from validator.errors import ToolError
 from validator.findings import Finding, Location, Severity, Text
+from validator.history import History
 from validator.kinds import KINDS, Registry
 from validator.loader import LIMITS, Limits
 from validator.model import Handbook, build
 from validator.policies import PolicyFiles, discover
 from validator.rules import RULES, Problem, Rule
 from validator.schema import SchemaSet
+from validator.suggest import closest
 
 
 @dataclass
@@ -60,6 +61,7 @@ def run(
     today: date | None = None,
     limits: Limits = LIMITS,
     kinds: Registry = KINDS,
+    history: History | None = None,
 ) -> Result:
     """Check the policy tree under ``root``. Problems in the data are findings; set-up problems
     (no ``policies/`` folder, a broken schema) raise :class:`ToolError`."""
@@ -68,13 +70,15 @@ def run(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(root, today, limits, kinds)
+        return _run(root, today, limits, kinds, history)
     finally:
         if collecting:
             gc.enable()
 
 
-def _run(root: Path, today: date | None, limits: Limits, kinds: Registry) -> Result:
+def _run(
+    root: Path, today: date | None, limits: Limits, kinds: Registry, history: History | None
+) -> Result:
     policies_dir = root / "policies"
     if not policies_dir.is_dir():
         raise ToolError(
@@ -95,6 +99,8 @@ def _run(root: Path, today: date | None, limits: Limits, kinds: Registry) -> Res
         return result
     handbook = build(files, kinds)
     handbook.today = today or date.today()
+    handbook.history = history
+    handbook.settle_duplicates()
     result.handbook = handbook
     for entry in RULES.values():
         severity = severities[entry.id]
@@ -174,8 +180,7 @@ def _fixed_rule(where: Location, entry: Rule) -> Finding:
 
 
 def _unknown_rule(where: Location, rule_id: str) -> Finding:
-    close = difflib.get_close_matches(rule_id, list(RULES), n=1)
-    guess = close[0] if close else None
+    guess = closest(rule_id, RULES)
     return Finding(
         where,
         "rule-config",

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from validator.findings import Location, Ref
@@ -24,6 +24,7 @@ from validator.policies import PolicyFiles
 from validator.references import Reference, iter_references
 
 if TYPE_CHECKING:
+    from validator.history import History
     from validator.resolved import Resolved
 
 
@@ -78,6 +79,8 @@ class Handbook:
     """The date that expiry and review checks compare against (``--today`` fixes it)."""
     root: Path | None = None
     """The repository root, for checks of files beside the policies (``CODEOWNERS``)."""
+    history: History | None = None
+    """What git says the change did (new declarations, removed ids), when it can tell."""
     _inverses: dict[tuple[str, str], dict[str, list[Entity]]] = field(
         default_factory=dict, repr=False
     )
@@ -86,6 +89,35 @@ class Handbook:
         """Register an entity; the first of two with one id wins the index."""
         self.declared[entity.kind].append(entity)
         self.index[entity.kind].setdefault(self.key(entity), entity)
+
+    def settle_duplicates(self) -> None:
+        """Index, for each id declared more than once, the declaration that was there first.
+
+        With git history that is the one the base already had (the change added the others);
+        without it, the one in the file named after it (a copied file is the copy), else the
+        first in file order. Rules then see the original, and ``id-unique`` blames the others.
+        """
+        for kind in self.kinds:
+            seen: dict[str, list[Entity]] = {}
+            for entity in self.declared[kind.name]:
+                seen.setdefault(self.key(entity), []).append(entity)
+            for key, group in seen.items():
+                if len(group) > 1:
+                    self.index[kind.name][key] = self._original(kind.name, group)
+
+    def _original(self, kind: str, group: list[Entity]) -> Entity:
+        if self.history is not None:
+            older = [e for e in group if self.history.existed(e.ref.path, kind, e.id) is not False]
+            if older and len(older) < len(group):
+                return older[0]
+        named = [e for e in group if self._in_own_file(e)]
+        return named[0] if named else group[0]
+
+    def _in_own_file(self, entity: Entity) -> bool:
+        stem = PurePosixPath(entity.ref.path).stem
+        if self.kinds[entity.kind].one_per_file:
+            return stem == entity.id
+        return entity.parent == stem
 
     def key(self, entity: Entity) -> str:
         """The entity's key in the index: its id, or ``parent/id`` when ids are scoped."""

@@ -8,7 +8,6 @@ because whether a waiver is used depends on what the rules found.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -17,6 +16,7 @@ from typing import Any
 from validator.findings import Finding, Text
 from validator.model import Handbook
 from validator.rules.registry import RULES, Problem
+from validator.suggest import closest
 
 
 def _active(waiver: dict[str, Any], today: date) -> bool:
@@ -58,7 +58,8 @@ def _invalid(handbook: Handbook) -> Iterator[Problem]:
         rule_id = waiver["rule"]
         known = RULES.get(rule_id)
         if known is None:
-            close = difflib.get_close_matches(rule_id, list(RULES), n=1)
+            guess = closest(rule_id, RULES)
+            close = [guess] if guess else []
             yield Problem(
                 ref / "rule",
                 Text(f"没有叫 “{rule_id}” 的规则。", f"There is no rule named '{rule_id}'."),

@@ -27,8 +27,36 @@ class ReportContext:
 Reporter = Callable[[Sequence[Finding], TextIO, ReportContext], None]
 
 
+def held_back(findings: Sequence[Finding]) -> list[str]:
+    """The files whose reading, schema or rule-settings errors kept the cross-file rules from
+    running (empty when they ran)."""
+    from validator.rules.registry import RULES  # the rule table imports the model; load late
+
+    gates = {rid for rid, entry in RULES.items() if not entry.adjustable}
+    return sorted(
+        {f.location.path for f in findings if f.rule in gates and f.severity is Severity.ERROR}
+    )
+
+
 def summary(findings: Sequence[Finding], context: ReportContext) -> Text:
-    """One line: errors and warnings, then how many are waived or already in the baseline."""
+    """One line: errors and warnings, how many are waived or already in the baseline, and
+    whether the cross-file checks were held back."""
+    counted = _counts(findings, context)
+    blocked = held_back(findings)
+    if not blocked:
+        return counted
+    return Text(
+        counted.zh
+        + f"跨文件检查没有运行：{len(blocked)} 个文件有读取或格式错误，修正后再检查一次，"
+        "才能看到其余问题。",
+        counted.en
+        + f" Cross-file checks did not run: {len(blocked)} file{'' if len(blocked) == 1 else 's'} "
+        "could not be read or did not match the format; fix them and check again to see the "
+        "rest.",
+    )
+
+
+def _counts(findings: Sequence[Finding], context: ReportContext) -> Text:
     shown = [f for f in findings if not f.suppressed and not f.in_baseline]
     errors = sum(1 for f in shown if f.severity is Severity.ERROR)
     warnings = sum(1 for f in shown if f.severity is Severity.WARNING)

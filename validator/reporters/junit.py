@@ -15,12 +15,11 @@ from xml.etree import ElementTree
 
 from validator.escaping import xml_chars
 from validator.findings import Finding, Severity, Text
-from validator.reporters.base import ReportContext
+from validator.reporters.base import ReportContext, held_back
 from validator.rules import RULES
 
 # Checked while preparing the cross-file rules (handbook.yaml's rule settings); its errors stop
 # them from running, like those of the load and schema stages.
-_RULE_SETTINGS = "rule-config"
 _NOT_RUN = Text(
     "没有运行：有文件读取失败或不符合 schema，先修正这些错误，跨文件的规则才会运行。",
     "Not run: a file failed to load or to match its schema; the cross-file rules run once "
@@ -30,10 +29,9 @@ _NOT_RUN = Text(
 
 def rules_not_run(findings: Sequence[Finding]) -> list[str]:
     """The ids of the cross-file rules that an error in an earlier stage kept from running."""
-    gates = {rid for rid, r in RULES.items() if r.stage != "rules"} | {_RULE_SETTINGS}
-    if not any(f.rule in gates and f.severity is Severity.ERROR for f in findings):
+    if not held_back(findings):
         return []
-    return [rid for rid, r in RULES.items() if rid not in gates]
+    return [rid for rid, r in RULES.items() if r.stage == "rules" and rid != "rule-config"]
 
 
 def report_junit(findings: Sequence[Finding], out: TextIO, context: ReportContext) -> None:

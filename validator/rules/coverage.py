@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from validator.findings import Ref, Severity, Text
 from validator.model import Handbook
 from validator.rules.registry import Problem, rule
+from validator.suggest import closest
 
 
 @rule("duty-has-training")
@@ -30,7 +30,8 @@ def duty_has_training(handbook: Handbook) -> Iterator[Problem]:
     for duty in handbook.all("duty"):
         if duty.id in handbook.modules_covering:
             continue
-        typo = difflib.get_close_matches(duty.id, list(misspelt), n=1, cutoff=0.85)
+        guess = closest(duty.id, misspelt)
+        typo = [guess] if guess else []
         suggestions = _modules_of_role(handbook, duty.parent or "")
         if typo:
             module, where = misspelt[typo[0]]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from validator.findings import Ref, Text
 from validator.model import Handbook
 from validator.references import Reference, candidates, resolves
 from validator.rules.registry import Problem, rule
+from validator.suggest import Suggester
 
 
 @rule("ref-resolves")
@@ -36,9 +36,11 @@ def ref_resolves(handbook: Handbook) -> Iterator[Problem]:
     **怎么改 / Fix:** 改成建议的 id，或者先创建被引用的条目。
     Use the suggested id, or create the thing being referred to first.
     """
+    suggesters: dict[tuple[str, str], Suggester] = {}
+    removed = _removed_here(handbook)
     for reference in handbook.references:
         if not resolves(handbook, reference):
-            yield _unresolved(handbook, reference)
+            yield _unresolved(handbook, reference, suggesters, removed)
     for ref, waiver in handbook.waivers:
         if not handbook.knows(waiver["target"]):
             yield Problem(
@@ -56,22 +58,49 @@ def ref_resolves(handbook: Handbook) -> Iterator[Problem]:
             )
 
 
-def _unresolved(handbook: Handbook, reference: Reference) -> Problem:
+def _removed_here(handbook: Handbook) -> set[tuple[str, str]]:
+    """(kind, id) of the entities this change removed (or renamed), when git can tell."""
+    if handbook.history is None:
+        return set()
+    return {
+        (declared.kind, declared.id)
+        for declared in handbook.history.removed()
+        if handbook.get(declared.kind, declared.id) is None
+    }
+
+
+def _unresolved(
+    handbook: Handbook,
+    reference: Reference,
+    suggesters: dict[tuple[str, str], Suggester],
+    removed: set[tuple[str, str]],
+) -> Problem:
     kind = handbook.kinds.label(reference.target_kind)
-    scoped = handbook.kinds[reference.target_kind].scoped
-    known = candidates(handbook, reference)
-    close = difflib.get_close_matches(reference.target_id, known, n=1, cutoff=0.5)
-    related: tuple[Ref, ...] = ()
-    if close and not scoped:
-        target = handbook.get(reference.target_kind, close[0])
-        if target is not None:
-            related = (handbook.id_ref(target),)
     message = Text(
         f"{kind.zh} “{reference.target_id}” 不存在。",
         f"There is no {kind.en} '{reference.target_id}'.",
     )
-    if close:
-        hint = Text(f"是不是 “{close[0]}”？", f"Did you mean '{close[0]}'?")
+    if (reference.target_kind, reference.target_id) in removed:
+        # Deleted or renamed by this very change: pointing the reference elsewhere would hide it.
+        hint = Text(
+            f"“{reference.target_id}” 是这次修改中被删除或改了 id 的{kind.zh}。已发布的 id "
+            "不能改：请恢复它；确实要删除时，同时删除所有引用它的地方。",
+            f"'{reference.target_id}' is a {kind.en} this change deleted or renamed. Published "
+            "ids must not change: restore it; if it really goes, remove every reference to it too.",
+        )
+        return Problem(reference.where, message, hint, subject=reference.source.id)
+    scoped = handbook.kinds[reference.target_kind].scoped
+    key = (reference.target_kind, "" if not scoped else str(reference.source.parent or ""))
+    if key not in suggesters:
+        suggesters[key] = Suggester(candidates(handbook, reference))
+    guess = suggesters[key].closest(reference.target_id)
+    related: tuple[Ref, ...] = ()
+    if guess and not scoped:
+        target = handbook.get(reference.target_kind, guess)
+        if target is not None:
+            related = (handbook.id_ref(target),)
+    if guess:
+        hint = Text(f"是不是 “{guess}”？", f"Did you mean '{guess}'?")
     else:
         hint = Text(
             f"先创建这个{kind.zh}，或删除这个引用。",
