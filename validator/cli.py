@@ -15,7 +15,7 @@ from typing import TextIO
 
 import yaml
 
-from validator import codeowners, rule_listing
+from validator import codeowners, diff_report, rule_listing
 from validator import diff as impact
 from validator import explain as explaining
 from validator.baseline import apply_baseline, known_fingerprints
@@ -114,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--base", required=True, metavar="REF", help="git revision to compare with")
     diff.add_argument("--root", type=Path, default=Path("."))
-    diff.add_argument("--format", choices=sorted(impact.FORMATS), default="markdown")
+    diff.add_argument("--format", choices=sorted(diff_report.FORMATS), default="markdown")
     diff.add_argument("--lang", choices=("zh", "en"))
     diff.add_argument("--today", type=_date)
     rules = commands.add_parser(
@@ -288,7 +288,7 @@ def _diff(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
         before = run(base, today=args.today)
     after = run(root, today=args.today)
     found = impact.compare(args.base, before, after)
-    out.write(impact.FORMATS[args.format](found, lang))
+    out.write(diff_report.FORMATS[args.format](found, lang))
     return EXIT_CLEAN
 
 
