@@ -312,3 +312,29 @@ def test_a_scratch_repository_diff_names_settings_changes(tmp_path: Path, run_cl
     changes = {(c["kind"], c["change"], tuple(c["fields"])) for c in json.loads(out)["changes"]}
     assert ("settings", "changed", ("training",)) in changes
     assert ("source", "changed", ("grade",)) in changes
+
+
+def test_debug_shows_where_a_rule_crashed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from validator.cli import main
+
+    def broken(handbook: object) -> Iterator[object]:
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setitem(
+        RULES, "duty-has-training", replace(RULES["duty-has-training"], check=broken)
+    )
+    assert main(["check", "--root", str(REPO), "--lang", "en", "--debug"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "ZeroDivisionError: bug" in err
+    assert err.rstrip().splitlines()[-1].startswith("handbook: The rule duty-has-training failed")
+
+
+def test_the_check_finds_the_repository_from_a_subfolder(
+    monkeypatch: pytest.MonkeyPatch, repo_copy: Path, run_cli: Cli
+) -> None:
+    monkeypatch.chdir(repo_copy / "policies" / "roles")
+    code, out, _ = run_cli("check", "--lang", "en")
+    assert code == 0, out
+    assert out.startswith("All clear:")

@@ -79,7 +79,11 @@ def _parser() -> argparse.ArgumentParser:
         help="validate policies/ against the schemas and the rules",
         description="Validate policies/ against the schemas and the consistency rules.",
     )
-    check.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
+    check.add_argument(
+        "--root",
+        type=Path,
+        help="repository root (default: the nearest folder up from here that has policies/)",
+    )
     check.add_argument(
         "--format",
         choices=sorted(REPORTERS),
@@ -113,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Compare the policies at a git revision with the working tree, by meaning.",
     )
     diff.add_argument("--base", required=True, metavar="REF", help="git revision to compare with")
-    diff.add_argument("--root", type=Path, default=Path("."))
+    diff.add_argument("--root", type=Path)
     diff.add_argument("--format", choices=sorted(diff_report.FORMATS), default="markdown")
     diff.add_argument("--lang", choices=("zh", "en"))
     diff.add_argument("--today", type=_date)
@@ -133,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("format", choices=sorted(EXPORTERS))
     export.add_argument("-o", "--output", default="-", help="output file; - for standard output")
-    export.add_argument("--root", type=Path, default=Path("."))
+    export.add_argument("--root", type=Path)
     export.add_argument("--lang", choices=("zh", "en"))
     export.add_argument(
         "--force",
@@ -147,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
         "refers to, and the findings that concern it.",
     )
     explain.add_argument("id")
-    explain.add_argument("--root", type=Path, default=Path("."))
+    explain.add_argument("--root", type=Path)
     explain.add_argument("--format", choices=sorted(explaining.FORMATS), default="text")
     explain.add_argument("--lang", choices=("zh", "en"))
     explain.add_argument("--today", type=_date)
@@ -159,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     owners.add_argument("--format", choices=sorted(codeowners.FORMATS), default="github")
     owners.add_argument("-o", "--output", default="-", help="output file; - for standard output")
-    owners.add_argument("--root", type=Path, default=Path("."))
+    owners.add_argument("--root", type=Path)
     owners.add_argument("--lang", choices=("zh", "en"))
     return parser
 
@@ -172,6 +176,15 @@ def _utf8(stream: TextIO) -> TextIO:
     return stream
 
 
+def find_root(start: Path) -> Path:
+    """The repository root for a command run in ``start``: the nearest folder, ``start`` or one
+    above it, that holds ``policies/`` (an editor may run the check from ``policies/roles``)."""
+    for folder in (start, *start.parents):
+        if (folder / "policies").is_dir():
+            return folder
+    return start
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code.
 
@@ -182,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # --debug is accepted after the command too, where people type it.
     debug = "--debug" in arguments
     args = _parser().parse_args([a for a in arguments if a != "--debug"])
+    if "root" in args and args.root is None:
+        args.root = find_root(Path.cwd())
     err = _utf8(sys.stderr) if sys.stderr is not None else None
     lang = args.lang or detect_lang()
     if sys.stdout is None:
@@ -193,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.flush()
         return code
     except ToolError as error:
+        if debug and err is not None and error.__cause__ is not None:
+            traceback.print_exception(error.__cause__, file=err)
         _say(err, error.text.get(lang))
     except BrokenPipeError:
         # The reader stopped reading (`handbook check | head -1`): nothing more to say to it.
