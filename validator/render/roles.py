@@ -210,14 +210,17 @@ def _plan(handbook: Handbook, here: str, path: TrainingPath) -> list[str]:
         elif entry.every_months > 12:
             later = f"每 {entry.every_months} 个月一次，{entry.refresher_hours:g} 学时"
         else:
-            months = "、".join(f"{m} 月" for m in entry.steady_months)
-            later = f"{months}，每次 {entry.refresher_hours:g} 学时"
+            months = "、".join(str(m) for m in entry.steady_months)
+            later = f"每年第 {months} 个月，每次 {entry.refresher_hours:g} 学时"
         rows.append([module_link(handbook, here, entry.module.id), first, later])
+    # Months count from the day the person starts, not from January.
     return [
         '<details class="hb-plan" markdown>',
         "<summary>年度培训计划（首年和之后每年）</summary>",
         "",
-        table(["培训模块", "首年", "之后每年（复训月份）"], rows),
+        "月份从入职（或上岗）那个月算起。",
+        "",
+        table(["培训模块", "首年", "之后每年（复训）"], rows),
         "</details>",
         "",
     ]
