@@ -140,3 +140,36 @@ def test_export_all_writes_every_download(run_cli: Cli, tmp_path: Path) -> None:
     written = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     roles = {f"roles/{p.stem}.pdf" for p in (REPO / "policies/roles").glob("*.yaml")}
     assert written == {"handbook.json", "training.xlsx", "handbook.pdf", *roles}
+
+
+def test_no_text_from_the_data_becomes_a_formula(tmp_path: Path) -> None:
+    import zipfile
+
+    from validator.exports.workbook import build_workbook
+
+    formula = '=HYPERLINK("http://evil.example","详情")'
+
+    def poison(value: object) -> None:
+        # Every bilingual text (names, titles, duty texts, authorities...) starts with "=".
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("zh", "en") and isinstance(item, str):
+                    value[key] = formula + item
+                else:
+                    poison(item)
+        elif isinstance(value, list):
+            for item in value:
+                poison(item)
+
+    handbook = run(REPO).handbook
+    assert handbook is not None
+    for entities in handbook.declared.values():
+        for entity in entities:
+            poison(entity.data)
+    target = tmp_path / "poisoned.xlsx"
+    build_workbook(handbook).save(target)
+    with zipfile.ZipFile(target) as archive:
+        parts = [n for n in archive.namelist() if n.endswith(".xml")]
+        xml = "".join(archive.read(n).decode("utf-8") for n in parts)
+    assert xml.count("HYPERLINK") > 100  # the texts are there...
+    assert "<f>" not in xml and "<f " not in xml  # ...and not one is a formula

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from validator.errors import ToolError
+from validator.escaping import spreadsheet_cell
 from validator.exports.output import write_atomically
 from validator.model import Handbook
 from validator.render.markup import module_code
@@ -46,9 +47,10 @@ def _sheet(workbook: Any, title: str, header: Sequence[str], rows: list[list[Any
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
     sheet = workbook.create_sheet(title)
-    sheet.append(list(header))
+    sheet.append([_cell(value) for value in header])
     for row in rows:
-        sheet.append(row)
+        # Every text from the data is kept as text: `=HYPERLINK(...)` in a duty never runs.
+        sheet.append([_cell(value) for value in row])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE6F4")
     for cell in sheet[1]:
@@ -178,3 +180,7 @@ def _plan_rows(post: str, who: str, entry: PlanEntry) -> list[list[Any]]:
         total = entry.refresher_hours * len(entry.steady_months)
         rows.append([post, who, code, title, label, *later, total, interval])
     return rows
+
+
+def _cell(value: Any) -> Any:
+    return spreadsheet_cell(value) if isinstance(value, str) else value
