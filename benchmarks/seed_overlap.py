@@ -69,11 +69,13 @@ def _longest(a: str, b: str) -> str:
 
 
 def seed_body(path: Path) -> str:
+    """The seed's text without its HTML comment, titles blanked."""
     text = re.sub(r"<!--.*?-->", "", path.read_text(encoding="utf-8"), flags=re.S)
     return _blank_titles(text)
 
 
 def measure(seed: str, policies: Path) -> list[tuple[int, str, str, str]]:
+    """(run length, run, file, string) for every Chinese string, longest first."""
     seed_np = _no_punct(seed)
     rows = []
     for f in sorted(policies.rglob("*.yaml")):
@@ -81,13 +83,15 @@ def measure(seed: str, policies: Path) -> list[tuple[int, str, str, str]]:
             t = _blank_titles(s)
             raw, np_ = _longest(t, seed), _longest(_no_punct(t), seed_np)
             run = raw if len(_no_punct(raw)) >= len(np_) else np_
-            rows.append((max(len(_no_punct(raw)), len(np_)), run, str(f.relative_to(policies.parent)), s))
+            n = max(len(_no_punct(raw)), len(np_))
+            rows.append((n, run, str(f.relative_to(policies.parent)), s))
     rows.sort(key=lambda r: -r[0])
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Print the longest runs; exit 1 when one reaches the limit."""
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("seed", type=Path)
     ap.add_argument("policies", type=Path, nargs="?", default=Path("policies"))
     ap.add_argument("--top", type=int, default=10)
