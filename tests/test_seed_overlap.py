@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("seed_overlap", ROOT / "benchmarks/seed_overlap.py")
+    path = ROOT / "benchmarks/seed_overlap.py"
+    spec = importlib.util.spec_from_file_location("seed_overlap", path)
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
