@@ -19,6 +19,7 @@ from validator.rules import (  # noqa: F401
     governance,
     identity,
     links,
+    measurability,
     organisation,
     ownership,
     provenance,
