@@ -23,6 +23,7 @@ from validator.rules import (  # noqa: F401
     organisation,
     ownership,
     provenance,
+    syllabus,
     waivers,
 )
 from validator.rules.registry import RULES, Problem, Rule, rule
