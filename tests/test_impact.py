@@ -332,7 +332,11 @@ def test_short_texts_are_text_and_ids_are_code(run_cli: Cli, repo: Path) -> None
     before = target("level-2", "<=", "2", "每 2 小时 1 次")
     edit(repo, security, before, target("level-2", "<=", "4", "每 4 小时 1 次"))
     gate = "    measures: [sec.access-control]"
-    edit(repo, security, f"security-supervisor\n{gate}", f"project-manager\n{gate}")
+    # The main-gate standard (staffed continuously), not the face-ID one measuring the same duty.
+    staffed = "    frequency: continuous\n    responsible: "
+    edit(
+        repo, security, f"{staffed}security-supervisor\n{gate}", f"{staffed}project-manager\n{gate}"
+    )
     out = diff(run_cli, repo, "markdown")
     assert "  - `targets.level-2.text.zh`: 每 <del>2</del><ins>4</ins> 小时 1 次\n" in out
     assert "  - `targets.level-2.value`: `2` → `4`\n" in out

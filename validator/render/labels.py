@@ -1,29 +1,11 @@
-"""Chinese (and English) labels for the values of the policy enumerations."""
+"""Chinese (and English) labels for the values of the policy enumerations.
+
+The training system's categories, stages, delivery methods and assessment levels are not here:
+they are policy data (``policies/training-system.yaml``), with a status and sources.
+"""
 
 from __future__ import annotations
 
-CATEGORY = {
-    "knowledge": ("专业知识", "Professional knowledge"),
-    "skills": ("专业技能", "Professional skills"),
-    "conduct": ("职业素养与服务礼仪", "Conduct and service etiquette"),
-    "safety": ("安全与应急", "Safety and emergencies"),
-    "management": ("管理能力", "Management"),
-}
-STAGE = {
-    "onboarding": ("入职/岗前", "Onboarding"),
-    "on-the-job": ("在岗", "On the job"),
-    "promotion": ("转岗/晋升", "Transfer and promotion"),
-    "refresher": ("复训/换证", "Refresher"),
-}
-DELIVERY = {
-    "classroom": ("课堂", "Classroom"),
-    "on-site": ("现场实操", "On site"),
-    "mentoring": ("师带徒", "Mentoring"),
-    "e-learning": ("线上", "E-learning"),
-    "drill": ("演练", "Drill"),
-    "workshop": ("研讨", "Workshop"),
-    "external-cert": ("外部取证", "External certification"),
-}
 FREQUENCY = {
     "continuous": ("持续", "Continuous"),
     "per-shift": ("每班", "Every shift"),
@@ -45,7 +27,6 @@ REGULATION_KIND = {
     "industry-standard": ("行业/团体标准", "Industry standard"),
     "local": ("地方性法规", "Local regulation"),
 }
-KIRKPATRICK = {1: "反应", 2: "学习", 3: "行为", 4: "结果"}
 
 
 def label(table: dict[str, tuple[str, str]], value: str) -> str:

@@ -19,9 +19,11 @@ from validator.rules import (  # noqa: F401
     governance,
     identity,
     links,
+    measurability,
     organisation,
     ownership,
     provenance,
+    syllabus,
     waivers,
 )
 from validator.rules.registry import RULES, Problem, Rule, rule
