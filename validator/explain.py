@@ -139,6 +139,12 @@ def _concerns(finding: Finding, entity: Entity) -> bool:
     )
 
 
+def _shown(link: Link, lang: str) -> str:
+    """The related thing's id, and its name when it has one of its own."""
+    name = link.name.get(lang)
+    return link.id if name in ("", link.id) else f"{link.id} {name}"
+
+
 def render_text(explanation: Explanation, lang: str) -> str:
     """Human-readable explanation, one related thing per line with its file:line."""
     entity = explanation.entity
@@ -151,7 +157,7 @@ def render_text(explanation: Explanation, lang: str) -> str:
     if text:
         lines.append(f"  {text}")
     for link in explanation.links:
-        lines.append(f"  {link.label.get(lang)}: {link.id} {link.name.get(lang)} — {link.location}")
+        lines.append(f"  {link.label.get(lang)}: {_shown(link, lang)} — {link.location}")
     for path in explanation.facts.get("training", []):
         label = "培训路径" if lang == "zh" else "training path"
         who = f" ({path['specialty']})" if path["specialty"] else ""

@@ -257,7 +257,9 @@ class Handbook:
         return [
             self.index[kind.name][entity_id]
             for kind in self.kinds
-            if kind.editor_ids and not kind.scoped and entity_id in self.index[kind.name]
+            if (kind.editor_ids or kind.singleton)
+            and not kind.scoped
+            and entity_id in self.index[kind.name]
         ]
 
 
