@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
-from tests.conftest import REPO
+from tests.conftest import REPO, TODAY
+from validator.engine import run
 from validator.exports.pdf import CHROMIUM, CHROMIUM_FLAGS
+from validator.model import Handbook
 
 OUTPUT = REPO / "test-output"
 
@@ -54,6 +56,34 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def handbook() -> Handbook:
+    result = run(REPO, today=TODAY)
+    assert result.handbook is not None
+    return result.handbook
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    yield context.new_page()
+    context.close()
+
+
+# Every element of the article that shows text of its own, with its font size; and every table,
+# table wrapper and cell whose content is wider than its box (clipped or hidden behind a scroll).
+_SMALL_TEXT = """() => [...document.querySelectorAll('article *')]
+    .filter(e => e.offsetParent && [...e.childNodes].some(
+        n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => [e.tagName, parseFloat(getComputedStyle(e).fontSize)])
+    .filter(([, size]) => size < 14)"""
+_CLIPPED = """() => [...document.querySelectorAll(
+        'article .md-typeset__scrollwrap, article .md-typeset__table, article table, '
+        + 'article th, article td')]
+    .filter(e => e.scrollWidth > e.clientWidth)
+    .map(e => `${e.tagName} ${e.scrollWidth}>${e.clientWidth} ${e.textContent.slice(0, 20)}`)"""
 
 
 class Watched:
@@ -195,3 +225,50 @@ def test_payloads_in_duty_texts_stay_dead(browser: Browser, poisoned_url: str) -
     assert "<script>window.__pwned=1</script>" in duty
     assert "<script>window.__pwned=1</script>" in navigation
     assert outside == []
+
+
+def test_the_guard_reads_what_to_hold_and_this_years_hours_in_the_first_screen(
+    phone: Page, base_url: str, handbook: Handbook
+) -> None:
+    phone.goto(f"{base_url}/roles/security-officer/", wait_until="networkidle")
+    glance = phone.locator(".hb-glance")
+    box = glance.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0
+    assert box["y"] + box["height"] <= 844
+    text = glance.inner_text()
+    role = handbook.get("role", "security-officer")
+    assert role is not None
+    for need in role.data["certificates"]:
+        certificate = handbook.get("certificate", need["certificate"])
+        assert certificate is not None
+        assert certificate.display("zh") in text
+    paths = handbook.resolved.paths_of(role)
+    assert len(paths) > 1
+    for path in paths:
+        assert f"首年 {path.first_year_hours:g} 学时" in text
+    assert "直接上级：秩序维护主管" in text
+    # The detail comes after the summary, in this order, and only the first post's path is open.
+    order = phone.evaluate(
+        "() => ['summary', 'duties', 'certificates', 'training']"
+        ".map(id => document.getElementById(id).getBoundingClientRect().top)"
+    )
+    assert order == sorted(order)
+    assert box["y"] < order[0]
+    opened = phone.locator("details.hb-path[open] > summary").all_inner_texts()
+    assert len(opened) == 1
+    assert phone.locator("details.hb-path").count() == len(paths)
+    assert opened[0].startswith("门岗/道口岗：首年")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/roles/security-officer/", "/roles/project-manager/", "/roles/eng-technician/", "/training/"],
+)
+def test_nothing_is_clipped_or_small_on_a_phone(phone: Page, base_url: str, path: str) -> None:
+    phone.goto(f"{base_url}{path}", wait_until="networkidle")
+    # Folded paths and plans count too: a reader opens them.
+    phone.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert phone.locator("article table").count() > 0
+    assert phone.evaluate(_CLIPPED) == []
+    assert phone.evaluate(_SMALL_TEXT) == []

@@ -49,6 +49,7 @@ _ATTRIBUTES = {
     "th": {"colspan", "rowspan", "align"},
     "td": {"colspan", "rowspan", "align"},
     "ol": {"start"},
+    "details": {"open"},
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from validator.model import Handbook
-from validator.render.labels import REGULATION_KIND, label
+from validator.render.labels import REGULATION_KIND, certificate_validity, label
 from validator.render.markup import (
     anchor,
     bilingual,
@@ -82,13 +82,7 @@ def certificates_page(handbook: Handbook) -> str:
                 "法律依据："
                 + "、".join(link(handbook, here, "regulation", b["regulation"]) for b in basis)
             )
-        facts.append(
-            f"有效期：{data['validity_months']} 个月"
-            if data.get("validity_months")
-            else "有效期：长期"
-        )
-        if data.get("review_months"):
-            facts.append(f"复审周期：{data['review_months']} 个月")
+        facts.append(f"有效期与复审：{certificate_validity(data)}")
         roles = handbook.roles_requiring.get(certificate.id, [])
         facts.append(
             "需要的岗位：" + ("、".join(link(handbook, here, "role", r.id) for r in roles) or "—")
