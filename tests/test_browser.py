@@ -272,3 +272,74 @@ def test_nothing_is_clipped_or_small_on_a_phone(phone: Page, base_url: str, path
     assert phone.locator("article table").count() > 0
     assert phone.evaluate(_CLIPPED) == []
     assert phone.evaluate(_SMALL_TEXT) == []
+
+
+# The best-scored entry of the first group of results: Material groups results by page and
+# heads each group with the page's own entry, which may not be the one that matched.
+_FIRST_RESULT = """() => {
+    const group = document.querySelector('.md-search-result__item');
+    const best = [...group.querySelectorAll('article')]
+        .sort((a, b) => b.dataset.mdScore - a.dataset.mdScore)[0];
+    const link = new URL(best.closest('a').href);
+    return [link.pathname + link.hash, best.querySelector('h1, h2').textContent];
+}"""
+
+
+def _search(page: Page, base_url: str, query: str) -> tuple[str, str]:
+    page.goto(f"{base_url}/", wait_until="networkidle")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill(query)
+    search.press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    location, title = page.evaluate(_FIRST_RESULT)
+    return str(location), str(title).replace("\u200b", "")
+
+
+@pytest.mark.parametrize(
+    ("query", "location", "title"),
+    [
+        ("电梯", "/training/m-law-03/", "M-LAW-03 特种设备安全与电梯使用"),
+        ("投诉", "/training/m-cs-03/", "M-CS-03 投诉处理与满意度管理"),
+        ("消防", "/training/m-law-02/", "M-LAW-02 消防法规与消防安全"),
+        ("钥匙", "/training/m-cs-06/", "M-CS-06 业主档案、钥匙与信息管理"),
+        ("保安员证", "/certificates/#cert-security-guard", "保安员证"),
+        ("fire", "/training/m-law-02/", "M-LAW-02 消防法规与消防安全"),
+        ("培训学时", "/training/", "培训体系"),
+    ],
+)
+def test_the_first_search_result_is_the_one_staff_want(
+    watched: Watched, base_url: str, query: str, location: str, title: str
+) -> None:
+    found, shown = _search(watched.page, base_url, query)
+    assert found == location
+    assert shown.startswith(title)
+    assert "建议" not in shown
+
+
+def test_a_role_page_loads_light_and_fetches_the_index_only_for_a_search(
+    browser: Browser, base_url: str, built_site: Path
+) -> None:
+    index = built_site / "search" / "search_index.json"
+    raw = index.read_bytes()
+    print(f"\nsearch index: {len(raw)} bytes")
+    assert len(raw) <= 300_000
+    # No escapes in the entries (the configuration's separator pattern names \u200b itself).
+    entries = raw.split(b'"docs":', 1)[1]
+    assert b"\\u" not in entries
+    assert "\u200b".encode() in entries
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    loaded: dict[str, int] = {}
+    page.on("response", lambda response: loaded.update({response.url: len(response.body())}))
+    page.goto(f"{base_url}/roles/security-officer/", wait_until="networkidle")
+    first_load = sum(loaded.values())
+    print(f"first load of a role page: {first_load} bytes in {len(loaded)} files")
+    assert not [url for url in loaded if url.endswith("search_index.json")]
+    assert first_load <= 450_000
+    page.locator("label.md-header__button[for=__search]").click()
+    page.locator("input.md-search__input").fill("巡逻")
+    page.locator("input.md-search__input").press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    assert [url for url in loaded if url.endswith("search_index.json")]
+    context.close()

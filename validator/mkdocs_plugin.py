@@ -31,6 +31,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from validator import search_index
 from validator.engine import run
 from validator.errors import ToolError
 from validator.exports import write_downloads
@@ -43,7 +44,7 @@ from validator.render.downloads import FOLDER, Downloads
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 _ATTRIBUTES = {
-    "*": {"class", "id", "lang", "title"},
+    "*": {"class", "id", "lang", "title", "data-search-exclude"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "align"},
@@ -126,7 +127,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the downloads the pages link to into the built site."""
+        """Write the search index as UTF-8, and the downloads the pages link to."""
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file():
+            search_index.tune(index, self.handbook)
         if self.handbook is None or not self.offered.workbook:
             return
         try:

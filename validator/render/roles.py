@@ -9,6 +9,7 @@ from validator.render.downloads import Downloads, download_link, role_pdf
 from validator.render.entity_pages import entity_page
 from validator.render.labels import certificate_validity
 from validator.render.markup import (
+    NOT_INDEXED,
     anchor,
     bilingual,
     esc,
@@ -61,7 +62,7 @@ def role_page(handbook: Handbook, role: Entity, downloads: Downloads) -> str:
     lines += [
         "## 签字确认 {#signature}",
         "",
-        '<div class="hb-signature" markdown>',
+        f'<div class="hb-signature" {NOT_INDEXED} markdown>',
         "",
         "本人已阅读并理解以上岗位职责。",
         "",
@@ -162,8 +163,11 @@ def _duty(
     if cites:
         details.append("依据：" + "、".join(_citation(handbook, here, c) for c in cites))
     details.append(f"编号：`{esc(duty.id)}`")
+    # The cross-references repeat titles their own pages carry: searching a module's title
+    # should find the module, not every duty it trains.
+    lines += [f"<div {NOT_INDEXED} markdown>", ""]
     lines += [f"- {detail}" for detail in details]
-    lines += ["", "</div>", ""]
+    lines += ["", "</div>", "", "</div>", ""]
     return lines
 
 
@@ -241,14 +245,20 @@ def _training(
             body += [f"- 仅{condition}的人员另学：{modules}", ""]
         body += _plan(handbook, here, path)
         if not path.specialty:
-            lines += [f'<div id="{_path_anchor(path)}" markdown>', "", *body, "</div>", ""]
+            lines += [
+                f'<div id="{_path_anchor(path)}" {NOT_INDEXED} markdown>',
+                "",
+                *body,
+                "</div>",
+                "",
+            ]
             continue
         name = esc(specialties.get(path.specialty, {}).get("name", {}).get("zh", path.specialty))
         # One post open, the others folded: the paths share most modules, and four open tables
         # in a row bury everything after them on a phone.
         opened = " open" if number == 0 else ""
         lines += [
-            f'<details class="hb-path" id="{_path_anchor(path)}"{opened} markdown>',
+            f'<details class="hb-path" id="{_path_anchor(path)}"{opened} {NOT_INDEXED} markdown>',
             f"<summary>{name}：首年 {path.first_year_hours:g} 学时，"
             f"之后每年约 {path.yearly_hours:.0f} 学时</summary>",
             "",
