@@ -343,3 +343,28 @@ def test_a_role_page_loads_light_and_fetches_the_index_only_for_a_search(
     page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
     assert [url for url in loaded if url.endswith("search_index.json")]
     context.close()
+
+
+@pytest.mark.parametrize(("width", "shown"), [(390, "hb-org-narrow"), (1280, "hb-org-wide")])
+def test_the_organisation_chart_is_a_picture_whose_boxes_open_role_pages(
+    browser: Browser, base_url: str, handbook: Handbook, width: int, shown: str
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base_url}/organisation/", wait_until="networkidle")
+    chart = page.locator(f"svg.{shown}")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    roles = {role.display("zh") for role in handbook.all("role")}
+    assert set(chart.locator("a title").all_text_contents()) == roles
+    chart.locator("a", has=page.locator("title", has_text="客户服务专员/助理")).click()
+    page.wait_for_url("**/roles/cs-specialist/")
+    # On the role page the reader's own box is the one marked.
+    assert page.locator(f"svg.{shown} a.hb-org-here title").all_text_contents() == [
+        "客户服务专员/助理"
+    ]
+    context.close()

@@ -40,6 +40,7 @@ from validator.findings import Severity
 from validator.model import Handbook
 from validator.render import Site, expand_nav, nav_paths, render
 from validator.render.downloads import FOLDER, Downloads
+from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -51,7 +52,9 @@ _ATTRIBUTES = {
     "td": {"colspan", "rowspan", "align"},
     "ol": {"start"},
     "details": {"open"},
+    **SVG_ATTRIBUTES,
 }
+_TAGS = nh3.ALLOWED_TAGS | SVG_TAGS
 
 
 class HandbookConfig(Config):
@@ -153,5 +156,5 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
 def sanitise(html: str) -> str:
     """The page body with only inert markup left."""
-    cleaned: Any = nh3.clean(html, attributes=_ATTRIBUTES, link_rel=None)
+    cleaned: Any = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None)
     return str(cleaned)

@@ -28,6 +28,7 @@ from validator.errors import ToolError
 from validator.exports.output import make_folder, write_atomically
 from validator.model import Handbook
 from validator.render import render
+from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 
 CHROMIUM = Path(os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium"))
 # Without the networking flags Chromium tries to reach Google's services at start-up, which an
@@ -42,7 +43,13 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 # Links lead nowhere on paper: they are kept as text, without an address.
-_ATTRIBUTES = {"*": {"class", "id", "lang"}, "td": {"colspan", "rowspan"}, "th": {"colspan"}}
+_ATTRIBUTES = {
+    "*": {"class", "id", "lang"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan"},
+    **SVG_ATTRIBUTES,
+}
+_TAGS = nh3.ALLOWED_TAGS | SVG_TAGS
 _CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm 16mm; }
 body { font-family: "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
@@ -71,7 +78,7 @@ def _body(page: str) -> str:
     if page.startswith("---\n"):
         page = page.split("\n---\n", 1)[1]
     converted = markdown_lib.markdown(page, extensions=["tables", "attr_list", "md_in_html"])
-    cleaned: Any = nh3.clean(converted, attributes=_ATTRIBUTES, link_rel=None)
+    cleaned: Any = nh3.clean(converted, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None)
     return str(cleaned)
 
 

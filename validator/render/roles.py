@@ -9,6 +9,7 @@ from validator.render.downloads import Downloads, download_link, role_pdf
 from validator.render.entity_pages import entity_page
 from validator.render.labels import certificate_validity
 from validator.render.markup import (
+    LIST_LIMIT,
     NOT_INDEXED,
     anchor,
     bilingual,
@@ -18,6 +19,7 @@ from validator.render.markup import (
     status_badge,
     table,
 )
+from validator.render.org_chart import org_chart
 from validator.resolved import TrainingPath
 
 
@@ -59,6 +61,13 @@ def role_page(handbook: Handbook, role: Entity, downloads: Downloads) -> str:
         lines += _duty(handbook, here, duty, number, specialties)
     lines += _certificates(handbook, here, role, specialties)
     lines += _training(handbook, here, role, specialties)
+    if sum(1 for _ in handbook.all("role")) <= LIST_LIMIT:
+        lines += [
+            "## 在组织中的位置 {#place}",
+            "",
+            org_chart(handbook, here, highlight=role.id),
+            "",
+        ]
     lines += [
         "## 签字确认 {#signature}",
         "",
