@@ -368,3 +368,30 @@ def test_the_organisation_chart_is_a_picture_whose_boxes_open_role_pages(
         "客户服务专员/助理"
     ]
     context.close()
+
+
+def test_the_coverage_view_fits_a_phone_and_names_duties_and_modules(
+    phone: Page, base_url: str, handbook: Handbook
+) -> None:
+    phone.goto(f"{base_url}/coverage/", wait_until="networkidle")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.evaluate(_CLIPPED) == []
+    assert phone.evaluate(_SMALL_TEXT) == []
+    duties = [duty for role in handbook.all("role") for duty in handbook.duties_of[role.id]]
+    squares = phone.locator(".hb-heat-map a.hb-heat")
+    assert squares.count() == len(duties)
+    for square in squares.all():
+        box = square.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    # A square leads to its duty, named by its text, with the modules named by code and title.
+    duty = handbook.duties_of["security-officer"][0]
+    modules = handbook.modules_covering[duty.id]
+    phone.locator(f'.hb-heat-map a[href="#cov-{duty.id.replace(".", "-")}"]').click()
+    entry = phone.locator(f"#cov-{duty.id.replace('.', '-')}")
+    assert entry.is_visible()
+    text = entry.inner_text()
+    assert duty.text("text", "zh") in text
+    for module in modules:
+        assert f"{module.id.upper()} {module.display('zh')}" in text
+    assert duty.id not in text

@@ -266,6 +266,12 @@ class Resolved:
             visit(role)
         return list(ordered.values())
 
+    @cached_property
+    def ordered_roles(self) -> list[Entity]:
+        """Every role in the handbook's one order: by tier from the frontline up (most readers
+        are frontline staff), in reporting order within a tier. Every list of roles uses it."""
+        return [role for tier in self.tiers for role in self.roles_by_tier.get(tier.id, [])]
+
     def posts_of(self, role: Entity) -> list[Post]:
         """One post per specialty of the role, or the role itself."""
         specialties = [s["id"] for s in role.data.get("specialties") or []]

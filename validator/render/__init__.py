@@ -187,7 +187,7 @@ def default_nav() -> list[Any]:
         {"服务标准": f"{SECTION}standards"},
         {"法律法规": "regulations.md"},
         {"持证要求": "certificates.md"},
-        {"覆盖矩阵": "coverage.md"},
+        {"培训覆盖": "coverage.md"},
         {
             "手册维护": [
                 {"校验规则": "rules.md"},

@@ -323,7 +323,8 @@ def roles_index(handbook: Handbook) -> str:
         "",
     ]
     resolved = handbook.resolved
-    for tier in reversed(resolved.tiers):
+    # The handbook's one order of roles: frontline first, as in the navigation.
+    for tier in resolved.tiers:
         rows = []
         for role in resolved.roles_by_tier.get(tier.id, []):
             manager = role.data.get("reports_to")
