@@ -41,6 +41,7 @@ from validator.model import Handbook
 from validator.render import Site, expand_nav, nav_paths, render
 from validator.render.downloads import FOLDER, Downloads
 from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
+from validator.render.provenance import edit_address
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -146,6 +147,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             )
         except ToolError as error:
             raise PluginError(error.text.get(self.config.lang)) from error
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Point a generated page's edit link at the policy file it is made from."""
+        sources = self.site.sources.get(page.file.src_uri) if self.site else None
+        if sources:
+            page.edit_url = edit_address(
+                config.repo_url or "", config.edit_uri or "", Path(config.docs_dir).name, sources[0]
+            )
+        return markdown
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files

@@ -24,6 +24,7 @@ from validator.render.downloads import Downloads
 from validator.render.entity_pages import page_renderer
 from validator.render.home import home, organisation
 from validator.render.markup import LEGEND, LIST_LIMIT, NOT_INDEXED, status_legend
+from validator.render.provenance import page_sources, review_note
 from validator.render.registries import certificates_page, regulations_page, sources_page
 from validator.render.roles import roles_index
 from validator.render.standards_pages import standards_index
@@ -43,6 +44,8 @@ class Site:
     """Generated pages (path relative to the docs folder → Markdown) and the navigation."""
 
     pages: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, list[str]] = field(default_factory=dict)
+    """Generated page → the policy files it is made from (the page's edit link opens the first)."""
     sections: dict[str, list[Any]] = field(default_factory=dict)
     """The generated parts of the navigation, by name (``roles``, ``standards``)."""
 
@@ -78,6 +81,10 @@ def render(handbook: Handbook, downloads: Downloads | None = None) -> Site:
     site.pages["rules.md"] = rules_page()
     site.pages["waivers.md"] = waivers_page(handbook, handbook.today)
     site.sections = _sections(handbook)
+    site.sources = page_sources(handbook)
+    for path, paths in site.sources.items():
+        if path in site.pages:
+            site.pages[path] += "\n\n" + "\n".join(review_note(handbook, paths))
     site.pages = {
         path: _with_title(_marks_explained(markdown), path) for path, markdown in site.pages.items()
     }
