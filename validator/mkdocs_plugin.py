@@ -37,6 +37,7 @@ from validator.errors import ToolError
 from validator.exports import write_downloads
 from validator.exports.pdf import pdf_available
 from validator.findings import Severity
+from validator.history import change_log
 from validator.model import Handbook
 from validator.render import Site, expand_nav, nav_paths, render
 from validator.render.downloads import FOLDER, Downloads
@@ -105,7 +106,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.offered = Downloads(pdf=wanted and pdf_available(), workbook=wanted)
         if wanted and not self.offered.pdf:
             log.warning("Chromium is not installed: the site links no PDFs (make installs it).")
-        self.site = render(result.handbook, self.offered)
+        self.site = render(result.handbook, self.offered, change_log(root, result))
         config["nav"] = expand_nav(config["nav"], self.site) if config["nav"] else self.site.nav
         return config
 

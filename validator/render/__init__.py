@@ -16,9 +16,10 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator.model import Handbook
+from validator.render.changelog import changelog_page
 from validator.render.coverage_page import coverage_page
 from validator.render.downloads import Downloads
 from validator.render.entity_pages import page_renderer
@@ -30,6 +31,9 @@ from validator.render.roles import roles_index
 from validator.render.standards_pages import standards_index
 from validator.render.training_pages import training_index
 from validator.render.validator_pages import rules_page, waivers_page
+
+if TYPE_CHECKING:
+    from validator.history import Entry
 
 NAV_ENTITY_LIMIT = LIST_LIMIT
 """Role pages are listed in the navigation only up to this many: Material repeats the navigation
@@ -56,10 +60,13 @@ class Site:
         return expanded
 
 
-def render(handbook: Handbook, downloads: Downloads | None = None) -> Site:
+def render(
+    handbook: Handbook, downloads: Downloads | None = None, history: list[Entry] | None = None
+) -> Site:
     """Every generated page of the handbook site.
 
     ``downloads`` says which printable files the site offers; pages link only to those.
+    ``history`` (the versions compared, possibly none) adds the change log page.
     """
     offered = downloads if downloads is not None else Downloads()
     site = Site()
@@ -80,6 +87,8 @@ def render(handbook: Handbook, downloads: Downloads | None = None) -> Site:
     site.pages["coverage.md"] = coverage_page(handbook)
     site.pages["rules.md"] = rules_page()
     site.pages["waivers.md"] = waivers_page(handbook, handbook.today)
+    if history is not None:
+        site.pages["changelog.md"] = changelog_page(history)
     site.sections = _sections(handbook)
     site.sources = page_sources(handbook)
     for path, paths in site.sources.items():
