@@ -76,7 +76,12 @@ def organisation(handbook: Handbook) -> str:
     here = "organisation.md"
     lines = ["# 组织架构", ""]
     if sum(1 for _ in handbook.all("role")) <= LIST_LIMIT:
-        lines += ["点图中的岗位打开它的岗位说明书。", "", org_chart(handbook, here), ""]
+        lines += [
+            '<p class="hb-web">点图中的岗位打开它的岗位说明书。</p>',
+            "",
+            org_chart(handbook, here),
+            "",
+        ]
     lines += ["## 岗位层级", ""]
     resolved = handbook.resolved
     for tier in reversed(resolved.tiers):
