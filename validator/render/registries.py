@@ -107,17 +107,22 @@ def sources_page(handbook: Handbook) -> str:
         "手册中的出处编号指向下表。多数页面是第三方转载；核实时请以官方发布的文本为准。",
         "",
     ]
+    grades = {
+        grade["id"]: (grade.get("name") or {}).get("zh", grade["id"])
+        for grade in (handbook.settings.get("provenance") or {}).get("grades") or []
+    }
     rows = []
     for source in handbook.all("source"):
         data = source.data
         where = data.get("title") or ""
-        urls = " ".join(f"`{esc(u)}`" for u in data.get("urls") or [])
+        # Inline HTML rather than a code span: a code span would show the escapes (http&#58;//).
+        urls = " ".join(f"<code>{esc(u)}</code>" for u in data.get("urls") or [])
         rows.append(
             [
                 f'<span id="{anchor(source.id)}"></span>{esc(source.id)}',
                 esc(where) + (" " if where and urls else "") + urls,
                 esc(data["about"]),
-                esc(data["grade"]),
+                esc(grades.get(data["grade"], data["grade"])),
             ]
         )
     lines.append(table(["编号", "出处", "支持的内容", "资料等级"], rows))

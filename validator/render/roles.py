@@ -109,7 +109,8 @@ def _at_a_glance(
                 link(handbook, here, "certificate", need["certificate"])
                 + f"（{'，'.join([*scope, validity])}）"
             )
-        items.append("**必须持证**：" + "；".join(held) + "。[详见](#certificates)")
+        more = '<a class="hb-web" href="#certificates">详见</a>'
+        items.append("**必须持证**：" + "；".join(held) + f"。{more}")
     else:
         items.append("**必须持证**：无国家规定必须持有的证书。")
     paths = handbook.resolved.paths_of(role)
