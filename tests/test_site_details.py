@@ -36,3 +36,12 @@ def test_a_light_and_a_dark_palette_with_a_toggle(built_site: Path) -> None:
     assert 'data-md-color-media="(prefers-color-scheme: light)"' in page
     assert 'data-md-color-media="(prefers-color-scheme: dark)"' in page
     assert 'title="切换到深色模式"' in page
+
+
+def test_page_titles_name_the_page_once_and_carry_no_status_word(built_site: Path) -> None:
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "<title>首页 - 物业管理人员岗位职责与培训手册</title>" in home
+    module = (built_site / "training/m-sec-01/index.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", module)
+    assert title is not None
+    assert title.group(1) == "M-SEC-01 门岗与出入管理、交接班 - 物业管理人员岗位职责与培训手册"

@@ -165,6 +165,9 @@ def _with_title(markdown: str, path: str = "") -> str:
     first = markdown.split("\n", 1)[0]
     heading = first.removeprefix("# ")
     plain = html.unescape(_TAG.sub("", heading)).strip()
+    if path == "index.md":
+        # The home page's heading is the site's name; the theme adds that name to every title.
+        plain = "首页"
     title = json.dumps(html.escape(plain), ensure_ascii=False)
     return f"---\ntitle: {title}\n{_search_meta(path)}---\n\n{markdown}"
 
