@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
-from tests.conftest import REPO
+from tests.conftest import REPO, TODAY
+from validator.engine import run
 from validator.exports.pdf import CHROMIUM, CHROMIUM_FLAGS
+from validator.model import Handbook
 
 OUTPUT = REPO / "test-output"
 
@@ -54,6 +56,34 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def handbook() -> Handbook:
+    result = run(REPO, today=TODAY)
+    assert result.handbook is not None
+    return result.handbook
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    yield context.new_page()
+    context.close()
+
+
+# Every element of the article that shows text of its own, with its font size; and every table,
+# table wrapper and cell whose content is wider than its box (clipped or hidden behind a scroll).
+_SMALL_TEXT = """() => [...document.querySelectorAll('article *')]
+    .filter(e => e.offsetParent && [...e.childNodes].some(
+        n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => [e.tagName, parseFloat(getComputedStyle(e).fontSize)])
+    .filter(([, size]) => size < 14)"""
+_CLIPPED = """() => [...document.querySelectorAll(
+        'article .md-typeset__scrollwrap, article .md-typeset__table, article table, '
+        + 'article th, article td')]
+    .filter(e => e.scrollWidth > e.clientWidth)
+    .map(e => `${e.tagName} ${e.scrollWidth}>${e.clientWidth} ${e.textContent.slice(0, 20)}`)"""
 
 
 class Watched:
@@ -195,3 +225,180 @@ def test_payloads_in_duty_texts_stay_dead(browser: Browser, poisoned_url: str) -
     assert "<script>window.__pwned=1</script>" in duty
     assert "<script>window.__pwned=1</script>" in navigation
     assert outside == []
+
+
+def test_the_guard_reads_what_to_hold_and_this_years_hours_in_the_first_screen(
+    phone: Page, base_url: str, handbook: Handbook
+) -> None:
+    phone.goto(f"{base_url}/roles/security-officer/", wait_until="networkidle")
+    glance = phone.locator(".hb-glance")
+    box = glance.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0
+    assert box["y"] + box["height"] <= 844
+    text = glance.inner_text()
+    role = handbook.get("role", "security-officer")
+    assert role is not None
+    for need in role.data["certificates"]:
+        certificate = handbook.get("certificate", need["certificate"])
+        assert certificate is not None
+        assert certificate.display("zh") in text
+    paths = handbook.resolved.paths_of(role)
+    assert len(paths) > 1
+    for path in paths:
+        assert f"首年 {path.first_year_hours:g} 学时" in text
+    assert "直接上级：秩序维护主管" in text
+    # The detail comes after the summary, in this order, and only the first post's path is open.
+    order = phone.evaluate(
+        "() => ['summary', 'duties', 'certificates', 'training']"
+        ".map(id => document.getElementById(id).getBoundingClientRect().top)"
+    )
+    assert order == sorted(order)
+    assert box["y"] < order[0]
+    opened = phone.locator("details.hb-path[open] > summary").all_inner_texts()
+    assert len(opened) == 1
+    assert phone.locator("details.hb-path").count() == len(paths)
+    assert opened[0].startswith("门岗/道口岗：首年")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/roles/security-officer/", "/roles/project-manager/", "/roles/eng-technician/", "/training/"],
+)
+def test_nothing_is_clipped_or_small_on_a_phone(phone: Page, base_url: str, path: str) -> None:
+    phone.goto(f"{base_url}{path}", wait_until="networkidle")
+    # Folded paths and plans count too: a reader opens them.
+    phone.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert phone.locator("article table").count() > 0
+    assert phone.evaluate(_CLIPPED) == []
+    assert phone.evaluate(_SMALL_TEXT) == []
+
+
+# The best-scored entry of the first group of results: Material groups results by page and
+# heads each group with the page's own entry, which may not be the one that matched.
+_FIRST_RESULT = """() => {
+    const group = document.querySelector('.md-search-result__item');
+    const best = [...group.querySelectorAll('article')]
+        .sort((a, b) => b.dataset.mdScore - a.dataset.mdScore)[0];
+    const link = new URL(best.closest('a').href);
+    return [link.pathname + link.hash, best.querySelector('h1, h2').textContent];
+}"""
+
+
+def _search(page: Page, base_url: str, query: str) -> tuple[str, str]:
+    page.goto(f"{base_url}/", wait_until="networkidle")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill(query)
+    search.press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    location, title = page.evaluate(_FIRST_RESULT)
+    return str(location), str(title).replace("\u200b", "")
+
+
+@pytest.mark.parametrize(
+    ("query", "relevant"),
+    [
+        # Both lift modules answer a search for lifts.
+        (
+            "电梯",
+            {
+                "/training/m-law-03/": "M-LAW-03 特种设备安全与电梯使用",
+                "/training/m-eng-06/": "M-ENG-06 电梯巡视",
+            },
+        ),
+        ("投诉", {"/training/m-cs-03/": "M-CS-03 投诉处理与满意度管理"}),
+        ("消防", {"/training/m-law-02/": "M-LAW-02 消防法规与消防安全"}),
+        ("钥匙", {"/training/m-cs-06/": "M-CS-06 业主档案、钥匙与信息管理"}),
+        ("保安员证", {"/certificates/#cert-security-guard": "保安员证"}),
+        ("fire", {"/training/m-law-02/": "M-LAW-02 消防法规与消防安全"}),
+        ("培训学时", {"/training/#yearly-hours": "每年培训学时要求", "/training/": "培训体系"}),
+    ],
+)
+def test_the_first_search_result_is_the_one_staff_want(
+    watched: Watched, base_url: str, query: str, relevant: dict[str, str]
+) -> None:
+    found, shown = _search(watched.page, base_url, query)
+    assert found in relevant, (found, shown)
+    assert shown.startswith(relevant[found])
+    assert "建议" not in shown
+
+
+def test_a_role_page_loads_light_and_fetches_the_index_only_for_a_search(
+    browser: Browser, base_url: str, built_site: Path
+) -> None:
+    index = built_site / "search" / "search_index.json"
+    raw = index.read_bytes()
+    print(f"\nsearch index: {len(raw)} bytes")
+    assert len(raw) <= 300_000
+    # No escapes in the entries (the configuration's separator pattern names \u200b itself).
+    entries = raw.split(b'"docs":', 1)[1]
+    assert b"\\u" not in entries
+    assert "\u200b".encode() in entries
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    loaded: dict[str, int] = {}
+    page.on("response", lambda response: loaded.update({response.url: len(response.body())}))
+    page.goto(f"{base_url}/roles/security-officer/", wait_until="networkidle")
+    first_load = sum(loaded.values())
+    print(f"first load of a role page: {first_load} bytes in {len(loaded)} files")
+    assert not [url for url in loaded if url.endswith("search_index.json")]
+    assert first_load <= 450_000
+    page.locator("label.md-header__button[for=__search]").click()
+    page.locator("input.md-search__input").fill("巡逻")
+    page.locator("input.md-search__input").press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    assert [url for url in loaded if url.endswith("search_index.json")]
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "shown"), [(390, "hb-org-narrow"), (1280, "hb-org-wide")])
+def test_the_organisation_chart_is_a_picture_whose_boxes_open_role_pages(
+    browser: Browser, base_url: str, handbook: Handbook, width: int, shown: str
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base_url}/organisation/", wait_until="networkidle")
+    chart = page.locator(f"svg.{shown}")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    roles = {role.display("zh") for role in handbook.all("role")}
+    assert set(chart.locator("a title").all_text_contents()) == roles
+    chart.locator("a", has=page.locator("title", has_text="客户服务专员/助理")).click()
+    page.wait_for_url("**/roles/cs-specialist/")
+    # On the role page the reader's own box is the one marked.
+    assert page.locator(f"svg.{shown} a.hb-org-here title").all_text_contents() == [
+        "客户服务专员/助理"
+    ]
+    context.close()
+
+
+def test_the_coverage_view_fits_a_phone_and_names_duties_and_modules(
+    phone: Page, base_url: str, handbook: Handbook
+) -> None:
+    phone.goto(f"{base_url}/coverage/", wait_until="networkidle")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.evaluate(_CLIPPED) == []
+    assert phone.evaluate(_SMALL_TEXT) == []
+    duties = [duty for role in handbook.all("role") for duty in handbook.duties_of[role.id]]
+    squares = phone.locator(".hb-heat-map a.hb-heat")
+    assert squares.count() == len(duties)
+    for square in squares.all():
+        box = square.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    # A square leads to its duty, named by its text, with the modules named by code and title.
+    duty = handbook.duties_of["security-officer"][0]
+    modules = handbook.modules_covering[duty.id]
+    phone.locator(f'.hb-heat-map a[href="#cov-{duty.id.replace(".", "-")}"]').click()
+    entry = phone.locator(f"#cov-{duty.id.replace('.', '-')}")
+    assert entry.is_visible()
+    text = entry.inner_text()
+    assert duty.text("text", "zh") in text
+    for module in modules:
+        assert f"{module.id.upper()} {module.display('zh')}" in text
+    assert duty.id not in text

@@ -57,7 +57,7 @@ def test_matrix_matches_the_training_paths(workbook_path: Path, handbook) -> Non
     assert header[1:-1] == [f"{module_code(m.id)} {m.display('zh')}" for m in modules]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     expected = []
-    for role in handbook.all("role"):
+    for role in handbook.resolved.ordered_roles:
         for path in handbook.resolved.paths_of(role):
             taken = {m.id for m in path.modules}
             expected.append([float(m.data["hours"]) if m.id in taken else None for m in modules])
@@ -70,7 +70,10 @@ def test_matrix_matches_the_training_paths(workbook_path: Path, handbook) -> Non
 
 def test_every_duty_is_in_the_coverage_sheet(workbook_path: Path, handbook) -> None:  # type: ignore[no-untyped-def]
     rows = list(load_workbook(workbook_path)["职责覆盖"].iter_rows(min_row=2, values_only=True))
-    assert [row[0] for row in rows] == [duty.id for duty in handbook.all("duty")]
+    # Grouped by role, in the handbook's one order of roles.
+    assert [row[0] for row in rows] == [
+        duty.id for role in handbook.resolved.ordered_roles for duty in handbook.duties_of[role.id]
+    ]
     for row in rows:
         expected = "、".join(module_code(m.id) for m in handbook.modules_covering[row[0]])
         assert row[3] == expected and row[3]
@@ -173,3 +176,26 @@ def test_no_text_from_the_data_becomes_a_formula(tmp_path: Path) -> None:
         xml = "".join(archive.read(n).decode("utf-8") for n in parts)
     assert xml.count("HYPERLINK") > 100  # the texts are there...
     assert "<f>" not in xml and "<f " not in xml  # ...and not one is a formula
+
+
+def test_every_sheet_prints_landscape_fitted_to_width_with_its_header(
+    workbook_path: Path, handbook
+) -> None:  # type: ignore[no-untyped-def]
+    book = load_workbook(workbook_path)
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert sheet.print_title_rows == "$1:$1"
+    matrix = book["培训矩阵"]
+    assert matrix.print_title_cols == "$A:$A"
+    posts = [row[0] for row in matrix.iter_rows(min_row=2, values_only=True)]
+    expected = [
+        path.post.label("zh")
+        for role in handbook.resolved.ordered_roles
+        for path in handbook.resolved.paths_of(role)
+    ]
+    assert posts == expected
+    assert not [post for post in posts if any("a" <= char <= "z" for char in post)]
+    register = {row[1]: row[5] for row in book["证书登记"].iter_rows(min_row=2, values_only=True)}
+    assert register["保安员证"] == "未规定有效期"

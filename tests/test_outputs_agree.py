@@ -91,7 +91,8 @@ def _from_site(
         html = (site / "roles" / role_id / "index.html").read_text(encoding="utf-8")
         article = ARTICLE.findall(html)[0]
         section = article.split(">培训路径</h2>", 1)[1].split("<h2", 1)[0]
-        parts = re.split(r"<h3[^>]*>(.*?)</h3>", section)
+        # A role with specialties folds each post's path under a summary naming the post.
+        parts = re.split(r'<details class="hb-path"[^>]*>\s*<summary>([^<]*?)：', section)
         if len(parts) == 1:
             chunks: list[tuple[str | None, str]] = [(None, parts[0])]
         else:

@@ -6,6 +6,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import yaml
+
 from tests.conftest import REPO, build_site, copy_project
 
 OUTSIDE = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//(?!127\.0\.0\.1|localhost)""", re.I)
@@ -61,6 +63,17 @@ def test_failing_policies_stop_the_build_with_file_and_line(tmp_path: Path) -> N
     assert "Policy validation failed" in completed.stderr
 
 
+def _theme_edit_button(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    """The theme's edit link, to the repository named in mkdocs.yml (not from the data)."""
+    repository = str(yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["repo_url"])
+    found = dict(attrs)
+    return (
+        tag == "a"
+        and found.get("rel") == "edit"
+        and (found.get("href") or "").startswith(repository.rstrip("/") + "/")
+    )
+
+
 class LiveMarkup(HTMLParser):
     """Collects elements and attributes that could run or load something."""
 
@@ -71,6 +84,8 @@ class LiveMarkup(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"script", "iframe", "style", "img", "object", "embed", "form"}:
             self.found.append(tag)
+        if _theme_edit_button(tag, attrs):
+            return
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"{tag}[{name}]")

@@ -31,6 +31,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from validator import search_index
 from validator.engine import run
 from validator.errors import ToolError
 from validator.exports import write_downloads
@@ -39,17 +40,23 @@ from validator.findings import Severity
 from validator.model import Handbook
 from validator.render import Site, expand_nav, nav_paths, render
 from validator.render.downloads import FOLDER, Downloads
+from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
+from validator.render.provenance import edit_address
+from validator.versions import change_log
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 _ATTRIBUTES = {
-    "*": {"class", "id", "lang", "title"},
+    "*": {"class", "id", "lang", "title", "data-search-exclude"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "align"},
     "td": {"colspan", "rowspan", "align"},
     "ol": {"start"},
+    "details": {"open"},
+    **SVG_ATTRIBUTES,
 }
+_TAGS = nh3.ALLOWED_TAGS | SVG_TAGS
 
 
 class HandbookConfig(Config):
@@ -99,7 +106,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.offered = Downloads(pdf=wanted and pdf_available(), workbook=wanted)
         if wanted and not self.offered.pdf:
             log.warning("Chromium is not installed: the site links no PDFs (make installs it).")
-        self.site = render(result.handbook, self.offered)
+        self.site = render(result.handbook, self.offered, change_log(root, result))
         config["nav"] = expand_nav(config["nav"], self.site) if config["nav"] else self.site.nav
         return config
 
@@ -125,7 +132,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the downloads the pages link to into the built site."""
+        """Write the search index as UTF-8, and the downloads the pages link to."""
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file():
+            search_index.tune(index, self.handbook)
         if self.handbook is None or not self.offered.workbook:
             return
         try:
@@ -139,6 +149,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         except ToolError as error:
             raise PluginError(error.text.get(self.config.lang)) from error
 
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Point a generated page's edit link at the policy file it is made from."""
+        sources = self.site.sources.get(page.file.src_uri) if self.site else None
+        if sources:
+            page.edit_url = edit_address(
+                config.repo_url or "", config.edit_uri or "", Path(config.docs_dir).name, sources[0]
+            )
+        return markdown
+
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
@@ -148,5 +169,5 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
 def sanitise(html: str) -> str:
     """The page body with only inert markup left."""
-    cleaned: Any = nh3.clean(html, attributes=_ATTRIBUTES, link_rel=None)
+    cleaned: Any = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None)
     return str(cleaned)

@@ -237,11 +237,40 @@ class Resolved:
 
     @cached_property
     def roles_by_tier(self) -> dict[str, list[Entity]]:
-        """Tier id → its roles in file order."""
+        """Tier id → its roles in reporting order (see :attr:`reporting_order`)."""
         grouped: dict[str, list[Entity]] = {tier.id: [] for tier in self.tiers}
-        for role in self.handbook.all("role"):
+        for role in self.reporting_order:
             grouped.setdefault(role.data["tier"], []).append(role)
         return grouped
+
+    @cached_property
+    def reporting_order(self) -> list[Entity]:
+        """Every role once, each manager before its reports (depth first, reports in file order).
+
+        Within a tier this puts a team's roles side by side under their manager: the order of
+        the organisation chart, the printed handbook and every list of roles by tier.
+        """
+        ordered: dict[str, Entity] = {}
+
+        def visit(role: Entity) -> None:
+            if role.id in ordered:
+                return
+            ordered[role.id] = role
+            for report in self.handbook.direct_reports.get(role.id, []):
+                visit(report)
+
+        for role in self.handbook.all("role"):
+            if role.data.get("reports_to") is None:
+                visit(role)
+        for role in self.handbook.all("role"):  # a role outside the tree still appears once
+            visit(role)
+        return list(ordered.values())
+
+    @cached_property
+    def ordered_roles(self) -> list[Entity]:
+        """Every role in the handbook's one order: by tier from the frontline up (most readers
+        are frontline staff), in reporting order within a tier. Every list of roles uses it."""
+        return [role for tier in self.tiers for role in self.roles_by_tier.get(tier.id, [])]
 
     def posts_of(self, role: Entity) -> list[Post]:
         """One post per specialty of the role, or the role itself."""

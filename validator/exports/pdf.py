@@ -16,6 +16,7 @@ import hashlib
 import html
 import importlib.util
 import os
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,8 @@ from validator.errors import ToolError
 from validator.exports.output import make_folder, write_atomically
 from validator.model import Handbook
 from validator.render import render
+from validator.render.markup import status_legend
+from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 
 CHROMIUM = Path(os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium"))
 # Without the networking flags Chromium tries to reach Google's services at start-up, which an
@@ -42,7 +45,13 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 # Links lead nowhere on paper: they are kept as text, without an address.
-_ATTRIBUTES = {"*": {"class", "id", "lang"}, "td": {"colspan", "rowspan"}, "th": {"colspan"}}
+_ATTRIBUTES = {
+    "*": {"class", "id", "lang"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan"},
+    **SVG_ATTRIBUTES,
+}
+_TAGS = nh3.ALLOWED_TAGS | SVG_TAGS
 _CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm 16mm; }
 body { font-family: "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
@@ -62,8 +71,20 @@ code { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 9pt; }
 .hb-status { border: 1px solid #e0b000; background: #fff3cd; font-size: 8pt; padding: 0 1mm; }
 .hb-tag, .hb-tier { background: #eee; font-size: 8pt; padding: 0 1mm; }
 .hb-signature { margin-top: 10mm; break-inside: avoid; }
-.hb-download { display: none; }
+.hb-download, .hb-web { display: none; }
 .hb-part { break-before: page; }
+.hb-cover { padding-top: 70mm; text-align: center; }
+.hb-cover p { font-size: 13pt; margin: 3mm 0; }
+.hb-cover .hb-cover-title { font-size: 24pt; font-weight: bold; margin-bottom: 12mm; }
+.hb-toc ol { list-style: none; padding-left: 0; font-size: 12pt; line-height: 1.9; }
+.hb-toc ol ol { padding-left: 8mm; font-size: 10.5pt; line-height: 1.6; }
+.hb-org-narrow { display: none; }
+.hb-org svg { width: 100%; height: auto; }
+.hb-glance { border: 1px solid #3f51b5; padding: 1mm 4mm; margin: 2mm 0 4mm; }
+.hb-glance ul { list-style: none; padding-left: 0; margin: 1mm 0; }
+.hb-review { color: #555; font-size: 8.5pt; margin-top: 6mm; }
+.hb-legend { font-size: 9pt; color: #333; }
+details > summary { font-weight: bold; list-style: none; }
 """
 
 
@@ -71,8 +92,87 @@ def _body(page: str) -> str:
     if page.startswith("---\n"):
         page = page.split("\n---\n", 1)[1]
     converted = markdown_lib.markdown(page, extensions=["tables", "attr_list", "md_in_html"])
-    cleaned: Any = nh3.clean(converted, attributes=_ATTRIBUTES, link_rel=None)
-    return str(cleaned)
+    cleaned: Any = nh3.clean(converted, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None)
+    # Paper cannot be unfolded: every post's path prints. The month-by-month plans stay folded,
+    # as they always printed: they are in the workbook, and would double a role's pages.
+    return str(cleaned).replace('<details class="hb-path"', '<details open class="hb-path"')
+
+
+_HEADING = re.compile(r"<(/?)h([1-5])\b")
+_LEGEND = re.compile(r'<div class="hb-legend".*?</div>', re.S)
+
+
+def _deeper(body: str) -> str:
+    """The body with every heading one level down, to sit under a part's own heading."""
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
+
+
+def _handbook(handbook: Handbook, pages: dict[str, str]) -> str:
+    """The whole handbook for print: a cover, a table of contents, then the organisation, the
+    job descriptions tier by tier (frontline first, in reporting order), training, standards,
+    laws and certificates. Each part starts a page; headings become the PDF's bookmarks (a
+    tier or a section title at the top level, its roles or areas beneath). The home page is
+    left out: it explains the website, not the handbook."""
+    resolved = handbook.resolved
+    settings = handbook.settings
+    title = (settings.get("title") or {}).get("zh", "员工手册")
+    parts: list[tuple[str, list[tuple[str, str]]]] = [
+        ("组织架构", [("", "organisation.md")]),
+    ]
+    for tier in resolved.tiers:
+        roles = resolved.roles_by_tier.get(tier.id, [])
+        if roles:
+            heading = f"岗位说明书：{tier.display('zh')}"
+            parts.append((heading, [(r.display("zh"), f"roles/{r.id}.md") for r in roles]))
+    parts.append(("培训体系", [("", "training/index.md")]))
+    parts.append(
+        (
+            "服务标准",
+            [("", "standards/index.md")]
+            + [(a.display("zh"), f"standards/{a.id}.md") for a in handbook.all("area")],
+        )
+    )
+    parts.append(("法律法规", [("", "regulations.md")]))
+    parts.append(("持证要求", [("", "certificates.md")]))
+    contents = []
+    sections = []
+    for number, (heading, members) in enumerate(parts, start=1):
+        named = [name for name, _ in members if name]
+        inner = "".join(f"<li>{html.escape(name)}</li>" for name in named)
+        contents.append(
+            f"<li>{number}. {html.escape(heading)}"
+            + (f"<ol>{inner}</ol>" if inner else "")
+            + "</li>"
+        )
+        for index, (name, path) in enumerate(members):
+            body = _body(pages[path])
+            if name or len(members) > 1:
+                body = _deeper(body)
+            lead = (
+                f"<h1>{number}. {html.escape(heading)}</h1>"
+                if index == 0 and (name or len(members) > 1)
+                else ""
+            )
+            if not lead and index == 0:
+                body = body.replace("<h1>", f"<h1>{number}. ", 1)
+            # One explanation of the status words at the front serves the whole book.
+            body = _LEGEND.sub("", body)
+            sections.append(f'<section class="hb-part">{lead}{body}</section>')
+    version = settings.get("version", "")
+    cover = (
+        '<section class="hb-cover">'
+        f'<p class="hb-cover-title">{html.escape(title)}</p>'
+        f"<p>版本 {html.escape(str(version))}</p>"
+        f"<p>印制于 {handbook.today.isoformat()}</p>"
+        "<p>内部资料，以网站上的最新版本为准。</p>"
+        "</section>"
+    )
+    legend = _body("\n".join(status_legend(["suggested", "to-verify", "secondary"])))
+    toc = (
+        f'<section class="hb-part hb-toc"><h1>目录</h1><ol>{"".join(contents)}</ol>'
+        f"{legend}</section>"
+    )
+    return _document(title, cover + toc + "".join(sections))
 
 
 def _document(title: str, body: str) -> str:
@@ -135,14 +235,7 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO, cache: Path | No
     for role in handbook.all("role"):
         body = _body(pages[f"roles/{role.id}.md"])
         documents.append((folder / "roles" / f"{role.id}.pdf", _document(role.display("zh"), body)))
-    whole = ["index.md", "organisation.md"]
-    whole += [f"roles/{role.id}.md" for role in handbook.all("role")]
-    whole += ["training/index.md", "standards/index.md"]
-    whole += [f"standards/{area.id}.md" for area in handbook.all("area")]
-    whole += ["regulations.md", "certificates.md"]
-    parts = "".join(f'<section class="hb-part">{_body(pages[p])}</section>' for p in whole)
-    title = (handbook.settings.get("title") or {}).get("zh", "员工手册")
-    documents.append((folder / "handbook.pdf", _document(title, parts)))
+    documents.append((folder / "handbook.pdf", _handbook(handbook, pages)))
     printing: list[tuple[Path, str, Path | None]] = []
     for target, document in documents:
         cached = None
@@ -178,6 +271,9 @@ def _print(page: Any, path: Path, footer: str) -> None:
         header_template="<div></div>",
         footer_template=footer,
         margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+        # Bookmarks from the headings, so a reader can jump to a part, a tier or a role.
+        outline=True,
+        tagged=True,
     )
 
 

@@ -9,10 +9,11 @@ Four sheets from the checked data, so nobody retypes the handbook:
   condition add) month by month: the first year, then a year after it with the refreshers in
   the months they fall;
 * 证书登记 (certificate register): every certificate a role requires, with authority, validity
-  and review cycle.
+  and review cycle (as months, and in the words the site uses).
 
 Header rows are frozen, every sheet has filters, and column widths count Chinese characters as
-double width.
+double width. Every sheet prints on A4 landscape, fitted to the page's width, with its header
+repeated. Roles come in the handbook's one order (by tier, in reporting order).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from validator.errors import ToolError
 from validator.escaping import spreadsheet_cell
 from validator.exports.output import write_atomically
 from validator.model import Handbook
+from validator.render.labels import certificate_validity
 from validator.render.markup import module_code
 from validator.resolved import PlanEntry
 
@@ -59,6 +61,17 @@ def _sheet(workbook: Any, title: str, header: Sequence[str], rows: list[list[Any
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     sheet.freeze_panes = "B2" if title == MATRIX else "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    # Printed on A4 landscape, as wide as the page, the header row (and the matrix's post
+    # column) repeated on every page, so a printed sheet can be read page by page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    if title == MATRIX:
+        sheet.print_title_cols = "A:A"
+    sheet.oddFooter.center.text = f"{title} · 第 &P / &N 页"
     for index, column in enumerate(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 500)), 1):
         longest = max((_width(cell.value) for cell in column), default=4)
         sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 6), 60)
@@ -71,7 +84,7 @@ def build_workbook(handbook: Handbook) -> Any:
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    roles = list(handbook.all("role"))
+    roles = handbook.resolved.ordered_roles
     modules = sorted(handbook.all("module"), key=lambda m: m.id)
 
     matrix_rows = []
@@ -86,7 +99,7 @@ def build_workbook(handbook: Handbook) -> Any:
     _sheet(workbook, MATRIX, header, matrix_rows)
 
     coverage_rows = []
-    for duty in handbook.all("duty"):
+    for duty in (d for role in roles for d in handbook.duties_of.get(role.id, [])):
         owner = handbook.get("role", duty.parent or "")
         coverage_rows.append(
             [
@@ -128,6 +141,7 @@ def build_workbook(handbook: Handbook) -> Any:
                     held.text("authority"),
                     data.get("validity_months"),
                     data.get("review_months"),
+                    certificate_validity(data),
                     f"仅{_name(handbook, 'condition', need['condition'])}"
                     if need.get("condition")
                     else "全部人员",
@@ -136,7 +150,7 @@ def build_workbook(handbook: Handbook) -> Any:
     _sheet(
         workbook,
         CERTIFICATES,
-        ["岗位", "证书", "发证机关", "有效期（月）", "复审周期（月）", "适用"],
+        ["岗位", "证书", "发证机关", "有效期（月）", "复审周期（月）", "有效期与复审", "适用"],
         certificate_rows,
     )
     return workbook

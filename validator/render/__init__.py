@@ -16,19 +16,24 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator.model import Handbook
+from validator.render.changelog import changelog_page
 from validator.render.coverage_page import coverage_page
 from validator.render.downloads import Downloads
 from validator.render.entity_pages import page_renderer
 from validator.render.home import home, organisation
-from validator.render.markup import LIST_LIMIT
+from validator.render.markup import LEGEND, LIST_LIMIT, NOT_INDEXED, status_legend
+from validator.render.provenance import page_sources, review_note
 from validator.render.registries import certificates_page, regulations_page, sources_page
 from validator.render.roles import roles_index
 from validator.render.standards_pages import standards_index
 from validator.render.training_pages import training_index
 from validator.render.validator_pages import rules_page, waivers_page
+
+if TYPE_CHECKING:
+    from validator.versions import Entry
 
 NAV_ENTITY_LIMIT = LIST_LIMIT
 """Role pages are listed in the navigation only up to this many: Material repeats the navigation
@@ -43,6 +48,8 @@ class Site:
     """Generated pages (path relative to the docs folder → Markdown) and the navigation."""
 
     pages: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, list[str]] = field(default_factory=dict)
+    """Generated page → the policy files it is made from (the page's edit link opens the first)."""
     sections: dict[str, list[Any]] = field(default_factory=dict)
     """The generated parts of the navigation, by name (``roles``, ``standards``)."""
 
@@ -53,10 +60,13 @@ class Site:
         return expanded
 
 
-def render(handbook: Handbook, downloads: Downloads | None = None) -> Site:
+def render(
+    handbook: Handbook, downloads: Downloads | None = None, history: list[Entry] | None = None
+) -> Site:
     """Every generated page of the handbook site.
 
     ``downloads`` says which printable files the site offers; pages link only to those.
+    ``history`` (the versions compared, possibly none) adds the change log page.
     """
     offered = downloads if downloads is not None else Downloads()
     site = Site()
@@ -77,22 +87,91 @@ def render(handbook: Handbook, downloads: Downloads | None = None) -> Site:
     site.pages["coverage.md"] = coverage_page(handbook)
     site.pages["rules.md"] = rules_page()
     site.pages["waivers.md"] = waivers_page(handbook, handbook.today)
+    if history is not None:
+        site.pages["changelog.md"] = changelog_page(history)
     site.sections = _sections(handbook)
-    site.pages = {path: _with_title(markdown) for path, markdown in site.pages.items()}
+    site.sources = page_sources(handbook)
+    for path, paths in site.sources.items():
+        if path in site.pages:
+            site.pages[path] += "\n\n" + "\n".join(review_note(handbook, paths))
+    site.pages = {
+        path: _with_title(_marks_explained(markdown), path) for path, markdown in site.pages.items()
+    }
     return site
+
+
+_MARK = re.compile(rf' <a class="hb-status hb-([a-z-]+)" href="#{LEGEND}"[^>]*>[^<]*</a>')
+_HEADING = re.compile(r"^(#{1,6} )(.*?)((?: \{#[^}]*\})?)$")
+
+
+def _marks_explained(markdown: str) -> str:
+    # A status word is a remark about the entry, not part of its name: kept in a heading it
+    # would reach the page title, the table of contents and every search result ("… 建议").
+    # It goes on a line of its own below the heading, and the page explains every word it uses.
+    lines: list[str] = []
+    for line in markdown.split("\n"):
+        heading = _HEADING.match(line)
+        marks = _MARK.findall(line) if heading else []
+        if heading and marks:
+            lines += [
+                heading.group(1) + _MARK.sub("", heading.group(2)) + heading.group(3),
+                "",
+                f'<p class="hb-marks" {NOT_INDEXED}>'
+                + "".join(m.group(0) for m in _MARK.finditer(line))
+                + "</p>",
+            ]
+        else:
+            lines.append(line)
+    used = list(dict.fromkeys(_MARK.findall(markdown)))
+    return "\n".join([*lines, "", *status_legend(used)])
 
 
 _TAG = re.compile(r"<[^>]+>")
 
 
-def _with_title(markdown: str) -> str:
+# How much a page's sections count in search (1 for any other page). Staff look for a role, a
+# module or a certificate; a standards area answers fewer questions than its title matches. The
+# overviews (the catalogue with the yearly hours) count most, so a general query ("培训学时")
+# lands there, while a specific one still lands on its entity through the title match.
+# Registers and the rules reference are for editors and stay out, so "fire" finds the
+# fire-safety module rather than a list of source addresses; the coverage view only repeats
+# duty texts and module titles their own pages carry.
+_SEARCH_EXCLUDED = frozenset(
+    {"rules.md", "waivers.md", "sources.md", "coverage.md", "changelog.md"}
+)
+SEARCH_BOOSTS = {
+    "roles/index.md": 5.0,
+    "training/index.md": 5.0,
+    "standards/index.md": 5.0,
+    "roles/": 4.0,
+    "training/": 4.0,
+    "certificates.md": 4.0,
+    "standards/": 3.0,
+}
+"""Page (or folder) → search boost; the first that matches a page's path applies."""
+
+
+def _search_meta(path: str) -> str:
+    if path in _SEARCH_EXCLUDED:
+        return "search:\n  exclude: true\n"
+    for prefix, boost in SEARCH_BOOSTS.items():
+        if path == prefix or (prefix.endswith("/") and path.startswith(prefix)):
+            return f"search:\n  boost: {boost:g}\n"
+    return ""
+
+
+def _with_title(markdown: str, path: str = "") -> str:
     # MkDocs hands page and navigation titles to the theme's templates unescaped (its Jinja
     # environment does not autoescape), so a title taken from the data would be live HTML there.
     # A front-matter title, HTML-escaped here, is what MkDocs and Material use instead.
     first = markdown.split("\n", 1)[0]
     heading = first.removeprefix("# ")
     plain = html.unescape(_TAG.sub("", heading)).strip()
-    return f"---\ntitle: {json.dumps(html.escape(plain), ensure_ascii=False)}\n---\n\n{markdown}"
+    if path == "index.md":
+        # The home page's heading is the site's name; the theme adds that name to every title.
+        plain = "首页"
+    title = json.dumps(html.escape(plain), ensure_ascii=False)
+    return f"---\ntitle: {title}\n{_search_meta(path)}---\n\n{markdown}"
 
 
 def _safe(title: str) -> str:
@@ -129,7 +208,7 @@ def default_nav() -> list[Any]:
         {"服务标准": f"{SECTION}standards"},
         {"法律法规": "regulations.md"},
         {"持证要求": "certificates.md"},
-        {"覆盖矩阵": "coverage.md"},
+        {"培训覆盖": "coverage.md"},
         {
             "手册维护": [
                 {"校验规则": "rules.md"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from validator.model import Entity, Handbook
 from validator.render.downloads import HANDBOOK_PDF, Downloads, download_link
 from validator.render.markup import LIST_LIMIT, anchor, bilingual, esc, href, link
+from validator.render.org_chart import org_chart
 
 
 def home(handbook: Handbook, downloads: Downloads) -> str:
@@ -73,7 +74,15 @@ def home(handbook: Handbook, downloads: Downloads) -> str:
 def organisation(handbook: Handbook) -> str:
     """The tiers with their owners, and the reporting tree as nested lists (no script needed)."""
     here = "organisation.md"
-    lines = ["# 组织架构", "", "## 岗位层级", ""]
+    lines = ["# 组织架构", ""]
+    if sum(1 for _ in handbook.all("role")) <= LIST_LIMIT:
+        lines += [
+            '<p class="hb-web">点图中的岗位打开它的岗位说明书。</p>',
+            "",
+            org_chart(handbook, here),
+            "",
+        ]
+    lines += ["## 岗位层级", ""]
     resolved = handbook.resolved
     for tier in reversed(resolved.tiers):
         lines += [

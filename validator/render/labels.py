@@ -32,3 +32,20 @@ REGULATION_KIND = {
 def label(table: dict[str, tuple[str, str]], value: str) -> str:
     """The Chinese label of an enumeration value (the value itself if unknown)."""
     return table.get(value, (value, value))[0]
+
+
+def _span(months: int) -> str:
+    return f"{months // 12} 年" if months % 12 == 0 else f"{months} 个月"
+
+
+def certificate_validity(data: dict[str, object]) -> str:
+    """How long a certificate is valid and how often it is reviewed, worded the same everywhere.
+
+    A certificate whose data gives no validity is said to have none given, not to be valid for
+    ever: the reader checks the note (or the authority) rather than trusting a guess.
+    """
+    validity, review = data.get("validity_months"), data.get("review_months")
+    text = f"有效期 {_span(int(str(validity)))}" if validity else "未规定有效期"
+    if review:
+        text += f"，每 {_span(int(str(review)))}复审"
+    return text

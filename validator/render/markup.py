@@ -127,14 +127,48 @@ STATUS_LABELS = {
     "secondary": ("二手资料", "secondary source"),
     "sourced": ("有出处", "sourced"),
 }
+STATUS_MEANING = {
+    "suggested": "本手册提出的做法，正等待公司批准；批准前照常执行，它不是“可学可不学”的选修内容。",
+    "to-verify": "内容或法律依据还没有和官方发布的原文核对，引用或执行前请以官方文本为准。",
+    "secondary": "出处是第三方转载、译文或新闻报道，不是官方原文。",
+    "sourced": "有原文或原文引用支持。",
+}
+"""What each status word means, in the words of a reader who has never seen the handbook's
+data: a guard reading 建议 beside a module must not take it for optional training."""
+NOT_INDEXED = 'data-search-exclude="true"'
+"""The attribute that keeps a block out of the search index: tables that repeat what other pages
+say (a role's training paths list module titles the module pages already carry), so searching
+for a module finds the module first and the index stays small enough for a phone."""
+LEGEND = "hb-legend"
+"""The id of the explanation of the status words, which every badge links to."""
 
 
 def status_badge(status: object) -> str:
-    """A visible mark for facts that are not yet verified (to-verify) or are proposals."""
+    """A visible mark for facts that are not yet verified (to-verify) or are proposals, linked
+    to the page's explanation of the word (see :func:`status_legend`)."""
     if status not in ("to-verify", "suggested"):
         return ""
-    zh, en = STATUS_LABELS[str(status)]
-    return f' <span class="hb-status hb-{status}" title="{en}">{zh}</span>'
+    zh, _ = STATUS_LABELS[str(status)]
+    return (
+        f' <a class="hb-status hb-{status}" href="#{LEGEND}" '
+        f'title="{STATUS_MEANING[str(status)]}">{zh}</a>'
+    )
+
+
+def status_legend(used: list[str]) -> list[str]:
+    """The explanation of the status words ``used`` on a page, in Chinese."""
+    if not used:
+        return []
+    lines = [
+        f'<div class="hb-legend" id="{LEGEND}" {NOT_INDEXED} markdown>',
+        "",
+        "**标记说明**",
+        "",
+    ]
+    for status in used:
+        zh, _ = STATUS_LABELS[status]
+        lines.append(f'- <span class="hb-status hb-{status}">{zh}</span>：{STATUS_MEANING[status]}')
+    return [*lines, "", "</div>", ""]
 
 
 def entry_heading(entity: Entity) -> list[str]:

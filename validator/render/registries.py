@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from validator.model import Handbook
-from validator.render.labels import REGULATION_KIND, label
+from validator.render.labels import REGULATION_KIND, certificate_validity, label
 from validator.render.markup import (
+    NOT_INDEXED,
     anchor,
     bilingual,
     entry_heading,
@@ -49,7 +50,15 @@ def regulations_page(handbook: Handbook) -> str:
                 [esc(a["article"]), esc(a["summary"]["zh"]) + status_badge(a.get("status"))]
                 for a in data["articles"]
             ]
-            lines.append(table(["条款", "要点"], rows))
+            # Article summaries are reference text: found through the law's name, not searched
+            # word by word (they would crowd the training and role pages out of the results).
+            lines += [
+                f"<div {NOT_INDEXED} markdown>",
+                "",
+                table(["条款", "要点"], rows),
+                "</div>",
+                "",
+            ]
         if data.get("note"):
             lines += [f"**说明：** {bilingual(regulation, 'note')}", ""]
         taught = [
@@ -82,13 +91,7 @@ def certificates_page(handbook: Handbook) -> str:
                 "法律依据："
                 + "、".join(link(handbook, here, "regulation", b["regulation"]) for b in basis)
             )
-        facts.append(
-            f"有效期：{data['validity_months']} 个月"
-            if data.get("validity_months")
-            else "有效期：长期"
-        )
-        if data.get("review_months"):
-            facts.append(f"复审周期：{data['review_months']} 个月")
+        facts.append(f"有效期与复审：{certificate_validity(data)}")
         roles = handbook.roles_requiring.get(certificate.id, [])
         facts.append(
             "需要的岗位：" + ("、".join(link(handbook, here, "role", r.id) for r in roles) or "—")
@@ -113,17 +116,22 @@ def sources_page(handbook: Handbook) -> str:
         "手册中的出处编号指向下表。多数页面是第三方转载；核实时请以官方发布的文本为准。",
         "",
     ]
+    grades = {
+        grade["id"]: (grade.get("name") or {}).get("zh", grade["id"])
+        for grade in (handbook.settings.get("provenance") or {}).get("grades") or []
+    }
     rows = []
     for source in handbook.all("source"):
         data = source.data
         where = data.get("title") or ""
-        urls = " ".join(f"`{esc(u)}`" for u in data.get("urls") or [])
+        # Inline HTML rather than a code span: a code span would show the escapes (http&#58;//).
+        urls = " ".join(f"<code>{esc(u)}</code>" for u in data.get("urls") or [])
         rows.append(
             [
                 f'<span id="{anchor(source.id)}"></span>{esc(source.id)}',
                 esc(where) + (" " if where and urls else "") + urls,
                 esc(data["about"]),
-                esc(data["grade"]),
+                esc(grades.get(data["grade"], data["grade"])),
             ]
         )
     lines.append(table(["编号", "出处", "支持的内容", "资料等级"], rows))

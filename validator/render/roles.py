@@ -7,7 +7,10 @@ from typing import Any
 from validator.model import Entity, Handbook
 from validator.render.downloads import Downloads, download_link, role_pdf
 from validator.render.entity_pages import entity_page
+from validator.render.labels import certificate_validity
 from validator.render.markup import (
+    LIST_LIMIT,
+    NOT_INDEXED,
     anchor,
     bilingual,
     esc,
@@ -16,6 +19,7 @@ from validator.render.markup import (
     status_badge,
     table,
 )
+from validator.render.org_chart import org_chart
 from validator.resolved import TrainingPath
 
 
@@ -40,26 +44,34 @@ def role_page(handbook: Handbook, role: Entity, downloads: Downloads) -> str:
         "",
         f'<p class="hb-en" lang="en">{esc(role.display("en"))}</p>',
         "",
+        *_at_a_glance(handbook, here, role, specialties),
         download_link(
             here, role_pdf(role.id), "下载打印版岗位说明书（PDF，含签字栏）", downloads.pdf
         ),
         "",
-        table(["项目", "内容"], facts),
-        "## 岗位概述",
+        "## 岗位概述 {#summary}",
         "",
         bilingual(role, "summary"),
         "",
-        "## 岗位职责",
+        table(["项目", "内容"], facts),
+        "## 岗位职责 {#duties}",
         "",
     ]
     for number, duty in enumerate(handbook.duties_of.get(role.id, []), start=1):
         lines += _duty(handbook, here, duty, number, specialties)
     lines += _certificates(handbook, here, role, specialties)
     lines += _training(handbook, here, role, specialties)
+    if sum(1 for _ in handbook.all("role")) <= LIST_LIMIT:
+        lines += [
+            "## 在组织中的位置 {#place}",
+            "",
+            org_chart(handbook, here, highlight=role.id),
+            "",
+        ]
     lines += [
-        "## 签字确认",
+        "## 签字确认 {#signature}",
         "",
-        '<div class="hb-signature" markdown>',
+        f'<div class="hb-signature" {NOT_INDEXED} markdown>',
         "",
         "本人已阅读并理解以上岗位职责。",
         "",
@@ -71,6 +83,65 @@ def role_page(handbook: Handbook, role: Entity, downloads: Downloads) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _at_a_glance(
+    handbook: Handbook, here: str, role: Entity, specialties: dict[str, dict[str, Any]]
+) -> list[str]:
+    """What a holder reads first, on one phone screen: what the post does, what he must hold,
+    how much training he takes this year, and whom he reports to. The sections below give the
+    detail of each line."""
+    summary = role.text("summary", "zh")
+    first_sentence = summary.split("。", 1)[0] + "。" if "。" in summary else summary
+    items = [f"**做什么**：{esc(first_sentence)}"]
+    needs = role.data.get("certificates") or []
+    if needs:
+        held = []
+        for need in needs:
+            certificate = handbook.get("certificate", need["certificate"])
+            scope = []
+            if need.get("specialty") in specialties:
+                scope.append("仅" + esc(specialties[need["specialty"]]["name"]["zh"]))
+            if need.get("condition"):
+                scope.append("仅" + link(handbook, here, "condition", need["condition"]))
+            validity = certificate_validity(certificate.data if certificate else {})
+            held.append(
+                link(handbook, here, "certificate", need["certificate"])
+                + f"（{'，'.join([*scope, validity])}）"
+            )
+        more = '<a class="hb-web" href="#certificates">详见</a>'
+        items.append("**必须持证**：" + "；".join(held) + f"。{more}")
+    else:
+        items.append("**必须持证**：无国家规定必须持有的证书。")
+    paths = handbook.resolved.paths_of(role)
+    for path in paths:
+        figures = (
+            f"首年 **{path.first_year_hours:g}** 学时（{len(path.modules)} 个模块），"
+            f"之后每年约 {path.yearly_hours:.0f} 学时"
+        )
+        if not path.specialty:
+            items.append(f"**今年培训**：[{figures}](#{_path_anchor(path)})")
+            continue
+        if path is paths[0]:
+            items.append("**今年培训**（按所在岗位）：")
+        name = esc(specialties.get(path.specialty, {}).get("name", {}).get("zh", path.specialty))
+        items.append(f"    - [{name}](#{_path_anchor(path)})：{figures}")
+    manager = role.data.get("reports_to")
+    items.append(
+        "**直接上级**：" + (link(handbook, here, "role", manager) if manager else "无（最高岗位）")
+    )
+    return [
+        '<div class="hb-glance" markdown>',
+        "",
+        *[item if item.startswith(" ") else f"- {item}" for item in items],
+        "",
+        "</div>",
+        "",
+    ]
+
+
+def _path_anchor(path: TrainingPath) -> str:
+    return f"path-{anchor(path.specialty)}" if path.specialty else "path"
 
 
 def _duty(
@@ -102,8 +173,11 @@ def _duty(
     if cites:
         details.append("依据：" + "、".join(_citation(handbook, here, c) for c in cites))
     details.append(f"编号：`{esc(duty.id)}`")
+    # The cross-references repeat titles their own pages carry: searching a module's title
+    # should find the module, not every duty it trains.
+    lines += [f"<div {NOT_INDEXED} markdown>", ""]
     lines += [f"- {detail}" for detail in details]
-    lines += ["", "</div>", ""]
+    lines += ["", "</div>", "", "</div>", ""]
     return lines
 
 
@@ -120,7 +194,7 @@ def _certificates(
     handbook: Handbook, here: str, role: Entity, specialties: dict[str, dict[str, Any]]
 ) -> list[str]:
     needs = role.data.get("certificates") or []
-    lines = ["## 持证要求", ""]
+    lines = ["## 持证要求 {#certificates}", ""]
     if not needs:
         return [*lines, "本岗位没有国家规定必须持有的证书。", ""]
     rows = []
@@ -134,9 +208,7 @@ def _certificates(
         specialty = need.get("specialty")
         if specialty in specialties:
             when = f"{esc(specialties[specialty]['name']['zh'])}：{when}"
-        validity = "—"
-        if certificate is not None and certificate.data.get("validity_months"):
-            validity = f"{certificate.data['validity_months']} 个月"
+        validity = certificate_validity(certificate.data if certificate else {})
         modules = handbook.modules_preparing.get(need["certificate"], [])
         rows.append(
             [
@@ -147,7 +219,7 @@ def _certificates(
                 "、".join(module_link(handbook, here, m.id) for m in modules) or "—",
             ]
         )
-    return [*lines, table(["证书", "适用", "有效期", "取证/复审培训"], rows)]
+    return [*lines, table(["证书", "适用", "有效期与复审", "取证/复审培训"], rows)]
 
 
 def _training(
@@ -155,7 +227,7 @@ def _training(
 ) -> list[str]:
     resolved = handbook.resolved
     lines = [
-        "## 培训路径",
+        "## 培训路径 {#training}",
         "",
         "按先修顺序排列。首年学时是新员工第一年把路径上每个模块完整学一遍的学时；之后每年的学时"
         "按各模块的复训间隔折算。只有部分人员才做的任务（例如高处作业）所需的培训单独列出，"
@@ -163,11 +235,8 @@ def _training(
         "",
     ]
     required = resolved.minimum_hours(role)
-    for path in resolved.paths_of(role):
-        if path.specialty:
-            name = specialties.get(path.specialty, {}).get("name", {})
-            lines += [f"### {esc(name.get('zh', path.specialty))}", ""]
-        lines.append(_path_table(handbook, here, path.modules))
+    for number, path in enumerate(resolved.paths_of(role)):
+        body = [_path_table(handbook, here, path.modules)]
         counted_first, counted_yearly = resolved.counted_hours(path)
         summary = (
             f"首年合计 **{path.first_year_hours:g}** 学时，"
@@ -179,12 +248,34 @@ def _training(
                 f"计入每年最低要求的：首年 {counted_first:g}、之后每年 {counted_yearly:.0f} 学时"
                 f"{excluded}；最低要求 {required[0]:g} 学时。"
             )
-        lines += [summary, ""]
+        body += [summary, ""]
         for group in path.conditional:
             condition = link(handbook, here, "condition", group.condition)
             modules = "、".join(module_link(handbook, here, m.id) for m in group.modules)
-            lines += [f"- 仅{condition}的人员另学：{modules}", ""]
-        lines += _plan(handbook, here, path)
+            body += [f"- 仅{condition}的人员另学：{modules}", ""]
+        body += _plan(handbook, here, path)
+        if not path.specialty:
+            lines += [
+                f'<div id="{_path_anchor(path)}" {NOT_INDEXED} markdown>',
+                "",
+                *body,
+                "</div>",
+                "",
+            ]
+            continue
+        name = esc(specialties.get(path.specialty, {}).get("name", {}).get("zh", path.specialty))
+        # One post open, the others folded: the paths share most modules, and four open tables
+        # in a row bury everything after them on a phone.
+        opened = " open" if number == 0 else ""
+        lines += [
+            f'<details class="hb-path" id="{_path_anchor(path)}"{opened} {NOT_INDEXED} markdown>',
+            f"<summary>{name}：首年 {path.first_year_hours:g} 学时，"
+            f"之后每年约 {path.yearly_hours:.0f} 学时</summary>",
+            "",
+            *body,
+            "</details>",
+            "",
+        ]
     return lines
 
 
@@ -236,7 +327,8 @@ def roles_index(handbook: Handbook) -> str:
         "",
     ]
     resolved = handbook.resolved
-    for tier in reversed(resolved.tiers):
+    # The handbook's one order of roles: frontline first, as in the navigation.
+    for tier in resolved.tiers:
         rows = []
         for role in resolved.roles_by_tier.get(tier.id, []):
             manager = role.data.get("reports_to")

@@ -77,7 +77,9 @@ def area_page(handbook: Handbook, area: Entity, downloads: Downloads) -> str:
             f"单位：{esc(unit['zh'])}" if unit else "",
             f"检查频次：{label(FREQUENCY, data['frequency'])}",
             f"负责岗位：{link(handbook, here, 'role', data['responsible'])}",
-            "衡量职责：" + "、".join(link(handbook, here, "duty", d) for d in data["measures"]),
+            "衡量职责："
+            + "；".join(_duty_link(handbook, here, d) for d in data["measures"])
+            + "。",
         ]
         cites = data.get("cites") or []
         if cites:
@@ -115,3 +117,10 @@ def _floors(handbook: Handbook, here: str, floors: list[dict[str, Any]]) -> list
         badge = status_badge(floor.get("status"))
         lines.append(f"- {where}{esc(floor['text']['zh'])}（依据：{basis}）{badge}")
     return [*lines, "", "</div>", ""]
+
+
+def _duty_link(handbook: Handbook, here: str, duty_id: str) -> str:
+    # Duty texts end with a full stop; joined into one line they would read "…记录。、按…".
+    duty = handbook.get("duty", duty_id)
+    text = duty.display("zh").rstrip("。；;.") if duty is not None else duty_id
+    return link(handbook, here, "duty", duty_id, text)

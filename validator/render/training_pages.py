@@ -6,6 +6,7 @@ from validator.model import Entity, Handbook
 from validator.render.downloads import WORKBOOK, Downloads, download_link
 from validator.render.entity_pages import entity_page
 from validator.render.markup import (
+    NOT_INDEXED,
     anchor,
     bilingual,
     esc,
@@ -98,7 +99,10 @@ def module_page(handbook: Handbook, module: Entity, downloads: Downloads) -> str
             for part in outline
         ]
         rows.append(["**合计**", f"**{total}**（{total / 60:g} 学时）"])
-        lines += [f"## 课程大纲{badge}", "", table(["内容", "分钟"], rows)]
+        # The outline is for the trainer: left out of search, which keeps the index small
+        # enough for a phone and lets a search for a topic find the module by its title.
+        lines += [f"## 课程大纲{badge}", "", f"<div {NOT_INDEXED} markdown>", ""]
+        lines += [table(["内容", "分钟"], rows), "</div>", ""]
     covers = data.get("covers") or []
     lines += ["## 覆盖的职责", ""]
     if covers:
@@ -109,7 +113,8 @@ def module_page(handbook: Handbook, module: Entity, downloads: Downloads) -> str
             rows.append(
                 [link(handbook, here, "duty", duty_id), link(handbook, here, "role", role or "")]
             )
-        lines.append(table(["职责", "岗位"], rows))
+        # Duty texts are searched on their role pages; repeated here they would crowd them out.
+        lines += [f"<div {NOT_INDEXED} markdown>", "", table(["职责", "岗位"], rows), "</div>", ""]
     else:
         lines += ["本模块不直接覆盖职责，用于取得或复审证书。", ""]
     certificates = data.get("certificates") or []
@@ -209,7 +214,11 @@ def training_index(handbook: Handbook, downloads: Downloads) -> str:
             [link(handbook, here, "tier", tier_id), f"{hours:g}"]
             for tier_id, hours in minimums.items()
         ]
-        lines += ["## 年度学时要求", "", table(["层级", "每人每年最少学时"], rows)]
+        lines += [
+            "## 每年培训学时要求 {#yearly-hours}",
+            "",
+            table(["层级", "每人每年最少学时"], rows),
+        ]
     described = [entity.id for entity in handbook.all("training-category")]
     used = [m.data["category"] for m in handbook.all("module")]
     for category in dict.fromkeys([*described, *used]):

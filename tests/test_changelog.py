@@ -1,0 +1,48 @@
+"""The 变更记录 page: versions from git history, compared by meaning; honest without history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import commit_all, copy_repo_tree
+from validator.engine import run
+from validator.render.changelog import changelog_page
+from validator.versions import change_log, versions
+
+
+def _set_version(root: Path, version: str) -> None:
+    settings = root / "policies/handbook.yaml"
+    text = settings.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("version:"))
+    settings.write_text(text.replace(old, f'version: "{version}"'), encoding="utf-8")
+
+
+def test_without_history_the_page_says_so(tmp_path: Path) -> None:
+    root = copy_repo_tree(tmp_path / "repo")
+    assert versions(root) == []
+    entries = change_log(root, run(root))
+    assert entries == []
+    page = changelog_page(entries)
+    assert page.startswith("# 变更记录")
+    assert "没有找到手册的 git 历史" in page
+
+
+def test_each_version_lists_what_was_added_removed_and_changed(tmp_path: Path) -> None:
+    root = copy_repo_tree(tmp_path / "repo")
+    _set_version(root, "2030.1")
+    commit_all(root, "first")
+    _set_version(root, "2030.2")
+    module = root / "policies/training/m-cs-06.yaml"
+    module.write_text(
+        module.read_text(encoding="utf-8").replace("hours: ", "hours: 1", 1), encoding="utf-8"
+    )
+    commit_all(root, "second")
+    found = versions(root)
+    assert [v.name for v in found] == ["2030.1", "2030.2"]
+    page = changelog_page(change_log(root, run(root)))
+    sections = page.split("\n## ")[1:]
+    assert sections[0].startswith("版本 2030.2（")
+    assert "没有内容上的变更。" in sections[0]
+    assert sections[1].startswith("版本 2030.1 → 2030.2（")
+    assert "- **修改** 培训模块：业主档案、钥匙与信息管理（<code>hours</code>）" in sections[1]
+    assert "- **修改** 手册设置" in sections[1]
