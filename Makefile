@@ -45,7 +45,8 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(BIN)/handbook check
 
-# Not part of `make test`: measures the validator and the site build against their baselines.
+# Not part of `make test`: measures the validator, the site, its rebuilds and the downloads
+# against their baselines (BENCH_ARGS="--skip-downloads" leaves out the slowest part).
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'check-jsonschema>=0.29,<1'
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
@@ -68,5 +69,6 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# .cache/ holds printed PDFs, data downloads and search entries kept between builds.
 clean:
 	rm -rf $(VENV) site test-output .bench .cache .test-tools

@@ -42,6 +42,7 @@ from validator.render import Site, expand_nav, nav_paths, render
 from validator.render.downloads import FOLDER, Downloads
 from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 from validator.render.provenance import edit_address
+from validator.search_cache import SearchCache, install_segment_memo
 from validator.versions import change_log
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -69,7 +70,9 @@ class HandbookConfig(Config):
     downloads = options.Type(bool, default=True)
     """Write the downloads (JSON, workbook, PDFs) into the site; PDFs need Chromium."""
     cache_dir = options.Type(str, default=".cache/handbook")
-    """Where printed PDFs are kept between builds, relative to ``root``."""
+    """Where printed PDFs and search entries are kept between builds, relative to ``root``."""
+    search_cache = options.Type(bool, default=True)
+    """Reuse the search entries of pages unchanged since an earlier build."""
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -80,6 +83,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.handbook: Handbook | None = None
         self.offered = Downloads(pdf=False, workbook=False)
         self.root = Path(".")
+        self.search: SearchCache | None = None
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether this process serves the site (its builds may cover a few pages)."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Validate once for this build; on success, render the pages and set the navigation."""
@@ -110,6 +119,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config["nav"] = expand_nav(config["nav"], self.site) if config["nav"] else self.site.nav
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Let the search plugin reuse the entries of pages unchanged since an earlier build."""
+        self.search = None
+        if not self.config.search_cache:
+            return
+        for plugin in config.plugins.values():
+            index = getattr(plugin, "search_index", None)
+            if index is not None and hasattr(index, "add_entry_from_context"):
+                install_segment_memo()
+                options = getattr(plugin, "config", {})
+                settings = repr([options.get(k) for k in ("jieba_dict", "jieba_dict_user")])
+                self.search = SearchCache(self.root / self.config.cache_dir, settings)
+                self.search.wrap(index)
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add every generated page as an in-memory file."""
         if self.site is None:  # pragma: no cover - on_config always runs first
@@ -133,6 +156,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the search index as UTF-8, and the downloads the pages link to."""
+        if self.search is not None:
+            self.search.save(prune=not self.serving)
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file():
             search_index.tune(index, self.handbook)
@@ -144,7 +169,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 Path(config.site_dir) / FOLDER,
                 sys.stdout,
                 pdf=self.offered.pdf,
-                cache=self.root / self.config.cache_dir / "pdf",
+                cache=self.root / self.config.cache_dir,
             )
         except ToolError as error:
             raise PluginError(error.text.get(self.config.lang)) from error

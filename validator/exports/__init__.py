@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from validator.errors import ToolError
+from validator.exports.cache import fingerprint, reuse_or_write
 from validator.exports.json_export import export_json
 from validator.exports.output import make_folder
 from validator.exports.pdf import export_pdf
@@ -36,12 +38,19 @@ def write_downloads(
     cache: Path | None = None,
 ) -> None:
     """The site's downloads (data, workbook and, with ``pdf``, the PDFs) into ``folder``;
-    PDFs whose pages did not change are taken from ``cache``."""
+    those whose sources did not change are taken from ``cache``."""
     make_folder(folder)
-    export_json(handbook, str(folder / "handbook.json"), stdout)
-    export_xlsx(handbook, str(folder / "training.xlsx"), stdout)
+    key = fingerprint(handbook) if cache is not None else ""
+    kept = None if cache is None else cache / "data"
+    for name, exporter in (("handbook.json", export_json), ("training.xlsx", export_xlsx)):
+        write = functools.partial(_export, exporter, handbook, stdout)
+        reuse_or_write(folder / name, key, kept, write)
     if pdf:
-        export_pdf(handbook, str(folder), stdout, cache)
+        export_pdf(handbook, str(folder), stdout, None if cache is None else cache / "pdf")
+
+
+def _export(exporter: Exporter, handbook: Handbook, stdout: TextIO, target: Path) -> None:
+    exporter(handbook, str(target), stdout)
 
 
 EXPORTERS: dict[str, Exporter] = {

@@ -11,12 +11,14 @@ everything.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import html
 import importlib.util
 import os
 import re
+import secrets
 import shutil
 from datetime import date
 from pathlib import Path
@@ -220,7 +222,7 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO, cache: Path | No
             "(make installs them).",
         )
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.async_api  # noqa: F401 - only to report its absence here
     except ImportError as error:
         raise ToolError(
             "PDF 导出需要 playwright：pip install '.[export]'。",
@@ -246,24 +248,57 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO, cache: Path | No
                 write_atomically(target, functools.partial(_copy, cached))
                 continue
         printing.append((target, document, cached))
-    if not printing:
-        return
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+    if printing:
+        asyncio.run(_print_all(printing, footer, _workers(len(printing))))
+
+
+def _workers(documents: int) -> int:
+    """Pages printing at once: one per core, since Chromium lays out each page on one core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(documents, cores or 1))
+
+
+async def _print_all(
+    printing: list[tuple[Path, str, Path | None]], footer: str, workers: int
+) -> None:
+    """Print every document, ``workers`` pages of one browser at a time, filling the cache."""
+    from playwright.async_api import async_playwright
+
+    queue: asyncio.Queue[tuple[Path, str, Path | None]] = asyncio.Queue()
+    for item in printing:
+        queue.put_nowait(item)
+
+    async def worker(browser: Any) -> None:
+        page = await browser.new_page()
         try:
-            page = browser.new_page()
-            for target, document, cached in printing:
-                page.set_content(document, wait_until="load")
-                write_atomically(target, lambda scratch: _print(page, scratch, footer))
+            while not queue.empty():
+                target, document, cached = queue.get_nowait()
+                await page.set_content(document, wait_until="load")
+                scratch = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+                try:
+                    await _print(page, scratch, footer)
+                    # Renamed in one step, like every export: never half a PDF under its name.
+                    write_atomically(target, functools.partial(_copy, scratch))
+                finally:
+                    scratch.unlink(missing_ok=True)
                 if cached is not None:
                     cached.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(target, cached)
+                    write_atomically(cached, functools.partial(_copy, target))
         finally:
-            browser.close()
+            await page.close()
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
+        )
+        try:
+            await asyncio.gather(*(worker(browser) for _ in range(workers)))
+        finally:
+            await browser.close()
 
 
-def _print(page: Any, path: Path, footer: str) -> None:
-    page.pdf(
+async def _print(page: Any, path: Path, footer: str) -> None:
+    await page.pdf(
         path=str(path),
         format="A4",
         print_background=True,

@@ -1,0 +1,134 @@
+"""Incremental downloads and the search cache: a rebuild redoes only what changed, and a cached
+build produces exactly what a fresh one does."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import build_site, copy_project, copy_repo_tree
+from validator.engine import run
+from validator.exports import pdf as pdf_module
+from validator.exports import write_downloads
+from validator.exports.pdf import export_pdf, pdf_available
+from validator.model import Handbook
+
+
+def _handbook(root: Path) -> Handbook:
+    result = run(root)
+    assert result.handbook is not None
+    return result.handbook
+
+
+def _edit_summary(root: Path, role: str) -> None:
+    path = root / "policies" / "roles" / f"{role}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "summary:\n  zh: " in text
+    path.write_text(text.replace("summary:\n  zh: ", "summary:\n  zh: 新：", 1), encoding="utf-8")
+
+
+@pytest.fixture
+def printed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the PDFs the browser prints (cached ones are copied, not printed)."""
+    names: list[str] = []
+    real = pdf_module._print
+
+    async def counting(page: Any, path: Path, footer: str) -> None:
+        names.append(path.name.split(".")[1])
+        await real(page, path, footer)
+
+    monkeypatch.setattr(pdf_module, "_print", counting)
+    return names
+
+
+@pytest.mark.skipif(not pdf_available(), reason="needs Chromium")
+def test_a_one_role_change_reprints_only_that_role(tmp_path: Path, printed: list[str]) -> None:
+    root = copy_repo_tree(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    first = _handbook(root)
+    roles = [role.id for role in first.all("role")]
+    export_pdf(first, str(tmp_path / "a"), io.StringIO(), cache)
+    assert sorted(printed) == sorted([*roles, "handbook"])
+    before = {p.name: p.read_bytes() for p in (tmp_path / "a" / "roles").glob("*.pdf")}
+
+    printed.clear()
+    export_pdf(_handbook(root), str(tmp_path / "b"), io.StringIO(), cache)
+    assert printed == []
+    assert {p.name: p.read_bytes() for p in (tmp_path / "b" / "roles").glob("*.pdf")} == before
+
+    _edit_summary(root, "cs-specialist")
+    printed.clear()
+    export_pdf(_handbook(root), str(tmp_path / "c"), io.StringIO(), cache)
+    assert sorted(printed) == ["cs-specialist", "handbook"]
+    assert sorted(p.name for p in (tmp_path / "c" / "roles").glob("*.pdf")) == sorted(before)
+
+
+def test_data_downloads_are_reused_while_the_policies_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from validator.exports import cache as cache_module
+
+    root = copy_repo_tree(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    made: list[str] = []
+    real = cache_module.reuse_or_write
+
+    def spy(target: Path, key: str, kept: Path | None, write: Any) -> bool:
+        reused = real(target, key, kept, write)
+        if not reused:
+            made.append(target.name)
+        return reused
+
+    monkeypatch.setattr("validator.exports.reuse_or_write", spy)
+    write_downloads(_handbook(root), tmp_path / "a", io.StringIO(), pdf=False, cache=cache)
+    assert sorted(made) == ["handbook.json", "training.xlsx"]
+    made.clear()
+    write_downloads(_handbook(root), tmp_path / "b", io.StringIO(), pdf=False, cache=cache)
+    assert made == []
+    for name in ("handbook.json", "training.xlsx"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+    _edit_summary(root, "cs-specialist")
+    write_downloads(_handbook(root), tmp_path / "c", io.StringIO(), pdf=False, cache=cache)
+    assert sorted(made) == ["handbook.json", "training.xlsx"]
+    assert "新：" in (tmp_path / "c" / "handbook.json").read_text(encoding="utf-8")
+    # Only the latest copy of each download is kept.
+    assert len(list((cache / "data").glob("handbook-*.json"))) == 1
+
+
+def _project(destination: Path, *, search_cache: bool) -> Path:
+    project = copy_project(destination)
+    config_file = project / "mkdocs.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    settings = {"downloads": False, "search_cache": search_cache}
+    config["plugins"] = [
+        {"handbook": settings} if plugin == "handbook" else plugin for plugin in config["plugins"]
+    ]
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return project
+
+
+def test_a_cached_search_index_is_the_fresh_one(tmp_path: Path) -> None:
+    fresh = _project(tmp_path / "fresh", search_cache=False)
+    cached = _project(tmp_path / "cached", search_cache=True)
+    outputs = {}
+    for name, project in (("fresh", fresh), ("cold", cached), ("warm", cached)):
+        completed = build_site(project, tmp_path / f"site-{name}")
+        assert completed.returncode == 0, completed.stderr
+        outputs[name] = (tmp_path / f"site-{name}" / "search" / "search_index.json").read_bytes()
+    assert not (fresh / ".cache").exists()
+    assert (cached / ".cache" / "handbook" / "search-entries.json").is_file()
+    assert outputs["fresh"] == outputs["cold"] == outputs["warm"]
+
+    # An edited role is prepared again; the index is still the one a fresh build makes.
+    _edit_summary(cached, "cs-specialist")
+    _edit_summary(fresh, "cs-specialist")
+    for name, project in (("fresh-edited", fresh), ("warm-edited", cached)):
+        completed = build_site(project, tmp_path / f"site-{name}")
+        assert completed.returncode == 0, completed.stderr
+        outputs[name] = (tmp_path / f"site-{name}" / "search" / "search_index.json").read_bytes()
+    assert outputs["fresh-edited"] == outputs["warm-edited"] != outputs["fresh"]

@@ -1,0 +1,168 @@
+"""Material's search preparation, remembered by page content across builds and serve rebuilds.
+
+For every page on every build Material's search plugin parses the HTML into sections and splits
+each Chinese run into words with jieba; on a national group's handbook that is most of the build,
+and nearly all of it is repeated, since a pull request changes a few pages. Two memories:
+
+* a page's search entries, keyed by a hash of everything the plugin reads from the page (HTML,
+  table of contents, address, title, metadata) and by the versions of Material and jieba; kept in
+  ``.cache/`` between builds and in memory between ``mkdocs serve`` rebuilds. Only the pages of the
+  latest build are written back, so the file never outgrows the site;
+* jieba's segmentation of each distinct Chinese run, within one process: role pages repeat the
+  same phrases thousands of times, and a cold build segments each of them once.
+
+Both give exactly the entries Material would compute, in the same order.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from validator.exports.output import write_atomically
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+_FORMAT = 1
+# Shared by the builds of one `mkdocs serve` process: MkDocs makes new plugin objects each time.
+_MEMORY: dict[str, list[dict[str, Any]]] = {}
+_LOADED: set[Path] = set()
+
+
+def _versions() -> str:
+    found = []
+    for name in ("mkdocs-material", "jieba"):
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return ",".join(found)
+
+
+def _toc(items: Iterable[Any]) -> Iterator[str]:
+    for item in items:
+        yield f"{item.id}\0{item.url}\0{item.title}"
+        yield from _toc(item.children)
+
+
+def page_key(page: Any, salt: str) -> str:
+    """A hash of everything Material's search index reads from ``page``."""
+    meta = {name: page.meta.get(name) for name in ("title", "tags", "search")}
+    parts = [
+        salt,
+        page.url,
+        str(page.title),
+        json.dumps(meta, sort_keys=True, default=str, ensure_ascii=False),
+        "\n".join(_toc(page.toc)),
+        page.content or "",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class SegmentMemo:
+    """Stands in for the ``jieba`` module in Material's search plugin; remembers each run's cut."""
+
+    def __init__(self, jieba: Any) -> None:
+        self.jieba = jieba
+
+    @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one object per process, bounded
+    def _cut(self, sentence: bytes) -> tuple[str, ...]:
+        return tuple(self.jieba.cut(sentence))
+
+    def cut(self, sentence: Any, *args: Any, **kwargs: Any) -> Any:
+        """jieba's words of ``sentence``, computed once per distinct run."""
+        if args or kwargs or not isinstance(sentence, bytes | str):
+            return self.jieba.cut(sentence, *args, **kwargs)
+        if isinstance(sentence, str):
+            sentence = sentence.encode("utf-8")
+        return iter(self._cut(sentence))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.jieba, name)
+
+
+def install_segment_memo() -> None:
+    """Let Material's search plugin segment each distinct Chinese run once per process."""
+    try:
+        from material.plugins.search import plugin as search_module  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - Material is a dependency
+        return
+    current = getattr(search_module, "jieba", None)
+    if current is not None and not isinstance(current, SegmentMemo):
+        search_module.jieba = SegmentMemo(current)
+
+
+class SearchCache:
+    """Remembers the search entries of each page, keyed by :func:`page_key`, in ``folder``."""
+
+    def __init__(self, folder: Path, settings: str = "") -> None:
+        self.file = folder / "search-entries.json"
+        # ``settings``: the search plugin's options that change its entries (jieba's dictionaries).
+        self.salt = f"{_FORMAT}:{_versions()}:{settings}"
+        self.used: dict[str, list[dict[str, Any]]] = {}
+        self.hits = 0
+        self.misses = 0
+        if self.file not in _LOADED:
+            _LOADED.add(self.file)
+            _MEMORY.update(self._read())
+
+    def _read(self) -> dict[str, list[dict[str, Any]]]:
+        try:
+            stored = json.loads(self.file.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(stored, dict) or stored.get("salt") != self.salt:
+            return {}
+        pages = stored.get("pages")
+        return pages if isinstance(pages, dict) else {}
+
+    def wrap(self, index: Any) -> None:
+        """Serve ``index.add_entry_from_context`` from the cache when the page is unchanged."""
+        compute: Callable[[Any], None] = index.add_entry_from_context
+
+        def add_entry_from_context(page: Any) -> None:
+            key = page_key(page, self.salt)
+            entries = _MEMORY.get(key)
+            if entries is None:
+                self.misses += 1
+                before = len(index.entries)
+                compute(page)
+                entries = index.entries[before:]
+                _MEMORY[key] = entries
+            else:
+                self.hits += 1
+                # Copies, because the search plugin edits entries of a dirty rebuild in place.
+                index.entries.extend(dict(entry) for entry in entries)
+            self.used[key] = entries
+
+        index.add_entry_from_context = add_entry_from_context
+
+    def save(self, *, prune: bool) -> None:
+        """Keep the entries for the next build; with ``prune``, only those of this build's pages.
+
+        ``mkdocs serve --dirty`` builds only the edited pages, so it must not prune.
+        """
+        log.debug("search cache: %d pages reused, %d prepared", self.hits, self.misses)
+        if not self.misses and (not prune or len(self.used) == len(_MEMORY)):
+            return
+        if prune:
+            # Entries of pages gone from the site are forgotten, in memory and on disk.
+            for key in set(_MEMORY) - set(self.used):
+                del _MEMORY[key]
+        document = {"salt": self.salt, "pages": _MEMORY}
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.file, functools.partial(_write, text=text))
+        except Exception as error:  # a cache that cannot be written only costs time
+            log.warning("search cache not saved: %s", error)
+
+
+def _write(path: Path, *, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
