@@ -420,3 +420,13 @@ def test_a_symlink_loop_is_called_a_loop(tmp_path: Path) -> None:
     assert "循环" in finding.message.zh
     assert "loop" in finding.message.en
     assert "outside" not in finding.message.en
+
+
+def test_the_format_character_class_is_every_unicode_format_character() -> None:
+    import unicodedata
+
+    from validator.loader import FORMAT_CHARACTERS
+
+    every = {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
+    matched = {chr(c) for c in range(0x110000) if FORMAT_CHARACTERS.fullmatch(chr(c))}
+    assert matched == every

@@ -124,6 +124,10 @@ class Document:
     """JSON pointer → 1-based (line, column) of the value's key (or of the item, in a list)."""
     first_line: str = ""
     """The file's first line as written (editors read a schema modeline there)."""
+    format_characters: bool = False
+    """Whether the text may hold an invisible format character (one written as is, or a
+    backslash that could escape one); most files cannot, so the rule that locates them only
+    walks the few that may."""
 
     def locate(self, pointer: str = "") -> Location:
         """The location of ``pointer``, or of its nearest ancestor that is in the file."""
@@ -288,11 +292,26 @@ def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
     data = builder.build(node)
     first = _FIRST_LINE.match(text)
     return LoadResult(
-        Document(path, data, builder.marks, first.group() if first else ""), builder.findings
+        Document(
+            path,
+            data,
+            builder.marks,
+            first.group() if first else "",
+            # A double-quoted escape ("\u202e") can write one the raw text does not show.
+            "\\" in text or FORMAT_CHARACTERS.search(text) is not None,
+        ),
+        builder.findings,
     )
 
 
 _FIRST_LINE = re.compile(r"[^\r\n]*")
+FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+"""Every Unicode format character (category Cf): one C-level pass tells whether a file has any."""
 
 
 # Parsers recurse per nesting level; some libyaml builds crash (not raise) tens of thousands of

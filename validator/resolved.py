@@ -94,6 +94,16 @@ class TrainingPath:
         """The post's specialty, if the role has specialties."""
         return self.post.specialty
 
+    @cached_property
+    def module_ids(self) -> frozenset[str]:
+        """The ids of the modules on the path."""
+        return frozenset(module.id for module in self.modules)
+
+    @cached_property
+    def conditional_ids(self) -> dict[str, frozenset[str]]:
+        """Condition → the ids of the modules its holders add."""
+        return {g.condition: frozenset(m.id for m in g.modules) for g in self.conditional}
+
     @property
     def first_year_hours(self) -> float:
         """Hours of one full run of every module: what a new hire takes in the first year."""
@@ -383,11 +393,8 @@ class Resolved:
         condition = duty.data.get("condition")
         missing = []
         for path in self.posts_of_duty(duty):
-            taken = {m.id for m in path.modules}
-            for group in path.conditional:
-                if group.condition == condition:
-                    taken |= {m.id for m in group.modules}
-            if not covering & taken:
+            extra = path.conditional_ids.get(condition, frozenset()) if condition else frozenset()
+            if not (covering & path.module_ids or covering & extra):
                 missing.append(path)
         return missing
 

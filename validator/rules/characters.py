@@ -58,6 +58,8 @@ def _strings(value: Any, pointer: str, in_text: bool) -> Iterator[tuple[str, str
 
 def _invisible(handbook: Handbook, texts: bool) -> Iterator[Problem]:
     for path, document in handbook.documents.items():
+        if not document.format_characters:
+            continue
         for pointer, value, in_text in _strings(document.data, "", False):
             if in_text is not texts:
                 continue

@@ -74,17 +74,25 @@ def status_backed(handbook: Handbook) -> Iterator[Problem]:
 
 def _claims(root: Ref, data: dict[str, Any]) -> Iterator[tuple[Ref, dict[str, Any], list[str]]]:
     """Every mapping with a status, its place and the sources that back it (inherited)."""
-    pending: list[tuple[Ref, Any, list[str]]] = [(root, data, [])]
+    # Places are kept as key paths and turned into a Ref only for a mapping with a status: a
+    # large handbook has millions of values and a few thousand statuses.
+    pending: list[tuple[tuple[str | int, ...], Any, list[str]]] = [((), data, [])]
     while pending:
-        where, value, inherited = pending.pop()
+        parts, value, inherited = pending.pop()
         if isinstance(value, list):
-            pending += [(where / index, item, inherited) for index, item in enumerate(value)]
+            pending += [((*parts, i), item, inherited) for i, item in enumerate(value)]
             continue
         if not isinstance(value, dict):
             continue
         own = value.get("sources")
         sources = [str(s) for s in own] if isinstance(own, list) else inherited
-        is_citation = "regulation" in value and "sources" not in value
-        if "status" in value and not is_citation:
+        if "status" in value and not ("regulation" in value and "sources" not in value):
+            where = root
+            for part in parts:
+                where = where / part
             yield where, value, sources
-        pending += [(where / key, item, sources) for key, item in value.items() if key != "sources"]
+        pending += [
+            ((*parts, key), item, sources)
+            for key, item in value.items()
+            if isinstance(item, dict | list) and key != "sources"
+        ]
