@@ -19,11 +19,11 @@ from validator import codeowners, diff_report, rule_listing
 from validator import diff as impact
 from validator import explain as explaining
 from validator.baseline import apply_baseline, known_fingerprints
-from validator.engine import run
+from validator.engine import Result, run
 from validator.errors import ToolError
 from validator.escaping import terminal_text
 from validator.exports import EXPORTERS
-from validator.exports.output import check_output
+from validator.exports.output import check_output, write_atomically
 from validator.findings import Text
 from validator.guarded_read import MAX_CONFIG_BYTES, Refused, read_bytes
 from validator.history import open_history
@@ -314,16 +314,11 @@ def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> in
     check_output(args.root, args.output, args.format, args.force)
     result = run(args.root)
     if result.handbook is None or result.failed:
-        err.write(
-            Text(
-                "政策文件没有通过检查，不能导出：",
-                "The policies do not pass the check, so nothing is exported:",
-            ).get(lang)
-            + "\n"
+        reason = Text(
+            "政策文件没有通过检查，不能导出：",
+            "The policies do not pass the check, so nothing is exported:",
         )
-        context = ReportContext(lang=lang, files_checked=result.files.checked)
-        REPORTERS["text"](result.findings, err, context)
-        return EXIT_FINDINGS
+        return _refused(result, reason, err, lang)
     EXPORTERS[args.format](result.handbook, args.output, out)
     return EXIT_CLEAN
 
@@ -331,39 +326,44 @@ def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> in
 def _codeowners(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     result = run(args.root)
     if result.handbook is None:
-        err.write(
-            Text(
-                "政策文件有读取或格式错误，不能确定负责人；请先运行 handbook check 并修正：",
-                "The policies have reading or schema errors, so their owners are unknown; run "
-                "`handbook check` and fix them first:",
-            ).get(lang)
-            + "\n"
+        reason = Text(
+            "政策文件有读取或格式错误，不能确定负责人；请先运行 handbook check 并修正：",
+            "The policies have reading or schema errors, so their owners are unknown; run "
+            "`handbook check` and fix them first:",
         )
-        REPORTERS["text"](result.findings, err, ReportContext(lang=lang))
-        return EXIT_FINDINGS
+        return _refused(result, reason, err, lang)
     text = codeowners.FORMATS[args.format](result.handbook)
     if args.output == "-":
         out.write(text)
     else:
         target = Path(args.output)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_atomically(target, lambda scratch: _save(scratch, text))
     return EXIT_CLEAN
+
+
+def _save(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _refused(result: Result, reason: Text, stream: TextIO, lang: str) -> int:
+    """Say why a command cannot go on, then list the findings that stop it."""
+    stream.write(reason.get(lang) + "\n")
+    context = ReportContext(lang=lang, files_checked=result.files.checked)
+    REPORTERS["text"](result.findings, stream, context)
+    return EXIT_FINDINGS
 
 
 def _rules(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     unknown = [rule_id for rule_id in args.id if rule_id not in RULES]
     if unknown:
-        guess = closest(unknown[0], RULES)
-        close = [guess] if guess else []
-        err.write(
-            Text(
-                f"没有叫 “{unknown[0]}” 的规则。" + (f"是不是 “{close[0]}”？" if close else ""),
-                f"There is no rule named '{unknown[0]}'."
-                + (f" Did you mean '{close[0]}'?" if close else ""),
-            ).get(lang)
-            + "\n"
+        near = closest(unknown[0], RULES)
+        answer = Text(
+            f"没有叫 “{unknown[0]}” 的规则。" + (f"是不是 “{near}”？" if near else ""),
+            f"There is no rule named '{unknown[0]}'."
+            + (f" Did you mean '{near}'?" if near else ""),
         )
+        err.write(terminal_text(answer.get(lang)) + "\n")
         return EXIT_TOOL
     entries = [RULES[rule_id] for rule_id in args.id] or list(RULES.values())
     out.write(rule_listing.FORMATS[args.format](entries, lang))
@@ -373,16 +373,11 @@ def _rules(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int
 def _explain(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     result = run(args.root, today=args.today)
     if result.handbook is None:
-        out.write(
-            Text(
-                "政策文件有读取或格式错误，请先运行 handbook check 并修正：",
-                "The policies have reading or schema errors; run `handbook check` and fix "
-                "them first:",
-            ).get(lang)
-            + "\n"
+        reason = Text(
+            "政策文件有读取或格式错误，请先运行 handbook check 并修正：",
+            "The policies have reading or schema errors; run `handbook check` and fix them first:",
         )
-        REPORTERS["text"](result.findings, out, ReportContext(lang=lang))
-        return EXIT_FINDINGS
+        return _refused(result, reason, out, lang)
     explanations = explaining.explain(result.handbook, args.id, result.findings)
     if not explanations:
         known = [i for kind in result.handbook.index.values() for i in kind]

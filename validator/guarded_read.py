@@ -79,7 +79,7 @@ def read_bytes(path: Path, max_bytes: int, root: Path | None = None) -> bytes:
     With ``root``, the file must resolve inside it. Raises :class:`Refused`.
     """
     if root is not None and not inside(path, root):
-        raise Refused(_OUTSIDE, "outside")
+        raise Refused(OUTSIDE, "outside")
     try:
         descriptor = os.open(path, _OPEN_FLAGS)
     except OSError as error:
@@ -161,10 +161,11 @@ def walk(folder: Path, max_depth: int = MAX_DEPTH) -> Walk:
     return found
 
 
-_OUTSIDE = Text(
+OUTSIDE = Text(
     "这是一个指向仓库外部的符号链接；校验器不会读取它。",
     "This is a symbolic link that points outside the repository; it is not read.",
 )
+"""Why a link out of the repository is refused (discovery says the same of a linked file)."""
 _NOT_A_FILE = Text(
     "这不是普通文件（可能是管道、套接字或设备），校验器不会读取它。",
     "This is not a regular file (a pipe, socket or device); it is not read.",

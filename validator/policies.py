@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from validator.findings import Finding, Location, Severity, Text
-from validator.guarded_read import Refused, inside, is_loop, read_bytes, walk
+from validator.guarded_read import OUTSIDE, Refused, inside, is_loop, read_bytes, walk
 from validator.kinds import KINDS, Kind, Registry
 from validator.loader import LIMITS, Document, Limits, link_loop, load_bytes
 
@@ -137,10 +137,7 @@ def _outside_link(display: str) -> Finding:
         Location(display),
         "file-unreadable",
         Severity.ERROR,
-        Text(
-            "这是一个指向仓库外部的符号链接；校验器不会读取它。",
-            "This is a symbolic link that points outside the repository; it is not read.",
-        ),
+        OUTSIDE,
         Text(
             "把真实文件放进仓库，替换这个链接。",
             "Put the real file in the repository in place of the link.",
