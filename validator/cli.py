@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 import yaml
 
-from validator import codeowners, diff_report, rule_listing
-from validator import diff as impact
-from validator import explain as explaining
 from validator.baseline import apply_baseline, known_fingerprints
 from validator.engine import Result, run
 from validator.errors import ToolError
 from validator.escaping import terminal_text
-from validator.exports import EXPORTERS
-from validator.exports.output import check_output, write_atomically
 from validator.findings import Text
 from validator.guarded_read import MAX_CONFIG_BYTES, Refused, read_bytes
 from validator.history import open_history
 from validator.reporters import REPORTERS, ReportContext
-from validator.revision import checkout
 from validator.rules import RULES
 from validator.suggest import closest
 
@@ -55,6 +50,27 @@ def detect_lang(environ: Mapping[str, str] | None = None) -> str:
             return "zh"
         return "en"
     return "zh"
+
+
+class _FormatsOf:
+    """The format names of a command's module, imported only when argparse needs them.
+
+    ``handbook check`` runs in every pre-commit hook and CI job; it should not pay for importing
+    the site renderer, the PDF printer and the diff just to list their formats in ``--help``.
+    """
+
+    def __init__(self, module: str, attribute: str = "FORMATS") -> None:
+        self.module = module
+        self.attribute = attribute
+
+    def _names(self) -> list[str]:
+        return sorted(getattr(importlib.import_module(self.module), self.attribute))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
 
 
 def _date(text: str) -> date:
@@ -118,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--base", required=True, metavar="REF", help="git revision to compare with")
     diff.add_argument("--root", type=Path)
-    diff.add_argument("--format", choices=sorted(diff_report.FORMATS), default="markdown")
+    diff.add_argument("--format", choices=_FormatsOf("validator.diff_report"), default="markdown")
     diff.add_argument("--lang", choices=("zh", "en"))
     diff.add_argument("--today", type=_date)
     rules = commands.add_parser(
@@ -128,14 +144,14 @@ def _parser() -> argparse.ArgumentParser:
         "rules named.",
     )
     rules.add_argument("id", nargs="*", help="rule ids (default: every rule)")
-    rules.add_argument("--format", choices=sorted(rule_listing.FORMATS), default="text")
+    rules.add_argument("--format", choices=_FormatsOf("validator.rule_listing"), default="text")
     rules.add_argument("--lang", choices=("zh", "en"))
     export = commands.add_parser(
         "export",
         help="write the checked handbook for other systems",
         description="Write the checked handbook in another format. Refuses when the check fails.",
     )
-    export.add_argument("format", choices=sorted(EXPORTERS))
+    export.add_argument("format", choices=_FormatsOf("validator.exports", "EXPORTERS"))
     export.add_argument("-o", "--output", default="-", help="output file; - for standard output")
     export.add_argument("--root", type=Path)
     export.add_argument("--lang", choices=("zh", "en"))
@@ -152,7 +168,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("id")
     explain.add_argument("--root", type=Path)
-    explain.add_argument("--format", choices=sorted(explaining.FORMATS), default="text")
+    explain.add_argument("--format", choices=_FormatsOf("validator.explain"), default="text")
     explain.add_argument("--lang", choices=("zh", "en"))
     explain.add_argument("--today", type=_date)
     owners = commands.add_parser(
@@ -161,7 +177,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Write CODEOWNERS (GitHub or GitLab syntax) from the owners in the policies "
         "and the reviewers in policies/handbook.yaml.",
     )
-    owners.add_argument("--format", choices=sorted(codeowners.FORMATS), default="github")
+    owners.add_argument("--format", choices=_FormatsOf("validator.codeowners"), default="github")
     owners.add_argument("-o", "--output", default="-", help="output file; - for standard output")
     owners.add_argument("--root", type=Path)
     owners.add_argument("--lang", choices=("zh", "en"))
@@ -299,6 +315,10 @@ _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def _diff(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
+    from validator import diff as impact
+    from validator import diff_report
+    from validator.revision import checkout
+
     root: Path = args.root
     with tempfile.TemporaryDirectory(prefix="handbook-base-") as scratch:
         base = checkout(root, args.base, Path(scratch))
@@ -310,6 +330,9 @@ def _diff(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
+    from validator.exports import EXPORTERS
+    from validator.exports.output import check_output
+
     # Before the check, so a wrong -o is reported at once rather than after the whole run.
     check_output(args.root, args.output, args.format, args.force)
     result = run(args.root)
@@ -324,6 +347,9 @@ def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> in
 
 
 def _codeowners(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
+    from validator import codeowners
+    from validator.exports.output import write_atomically
+
     result = run(args.root)
     if result.handbook is None:
         reason = Text(
@@ -355,6 +381,8 @@ def _refused(result: Result, reason: Text, stream: TextIO, lang: str) -> int:
 
 
 def _rules(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
+    from validator import rule_listing
+
     unknown = [rule_id for rule_id in args.id if rule_id not in RULES]
     if unknown:
         near = closest(unknown[0], RULES)
@@ -371,6 +399,8 @@ def _rules(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int
 
 
 def _explain(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
+    from validator import explain as explaining
+
     result = run(args.root, today=args.today)
     if result.handbook is None:
         reason = Text(

@@ -66,13 +66,28 @@ class Link:
             if isinstance(value, str):
                 yield value, steps
             return
+        first = steps[0]
         if len(steps) == 2 and steps[1] == EACH:
-            items = data.get(steps[0])
+            items = data.get(first)
             if isinstance(items, list):
-                key = steps[0]
                 for index, item in enumerate(items):
                     if isinstance(item, str):
-                        yield item, (key, index)
+                        yield item, (first, index)
+            return
+        if len(steps) == 2 and steps[1] == KEYS:
+            keyed = data.get(first)
+            if isinstance(keyed, dict):
+                for key in keyed:
+                    yield str(key), (first, key)
+            return
+        if len(steps) == 3 and steps[1] == EACH and steps[2] not in (EACH, KEYS):
+            items, field_name = data.get(first), steps[2]
+            if isinstance(items, list):
+                for index, item in enumerate(items):
+                    if isinstance(item, dict):
+                        value = item.get(field_name)
+                        if isinstance(value, str):
+                            yield value, (first, index, field_name)
             return
         yield from _walk(data, steps, ())
 

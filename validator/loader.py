@@ -34,6 +34,7 @@ from typing import Any, ClassVar
 import yaml
 
 from validator.findings import Finding, Location, Severity, Text, escape_pointer_token
+from validator.plain_data import BOOL, FLOAT, INT, LARGEST, MAP, NULL, SEQ, STR, Unusual, plain
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,7 @@ class Limits:
 
 LIMITS = Limits()
 
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ = STR, INT, FLOAT, BOOL, NULL, MAP, SEQ
 
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -67,8 +62,7 @@ _FLOAT_PATTERN = re.compile(
     r"|\.nan|\.NaN|\.NAN"
 )
 _NOT_A_NUMBER = re.compile(r"[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)")
-# JSON readers (JavaScript among them) lose precision above 2**53; no policy number comes close.
-_LARGEST = 2**53
+_LARGEST = LARGEST
 _SHOWN = 60
 
 
@@ -120,14 +114,27 @@ class Document:
     path: str
     """Path relative to the repository root, with forward slashes."""
     data: Any
-    marks: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """JSON pointer → 1-based (line, column) of the value's key (or of the item, in a list)."""
+    known_marks: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    """The positions, once worked out (see :attr:`marks`)."""
     first_line: str = ""
     """The file's first line as written (editors read a schema modeline there)."""
     format_characters: bool = False
     """Whether the text may hold an invisible format character (one written as is, or a
     backslash that could escape one); most files cannot, so the rule that locates them only
     walks the few that may."""
+    text: str = field(default="", repr=False)
+    """The file's text, from which positions are worked out when first needed."""
+
+    @property
+    def marks(self) -> dict[str, tuple[int, int]]:
+        """JSON pointer → 1-based (line, column) of the value's key (or of the item, in a list).
+
+        An ordinary file is loaded without positions (most files never need one); they are
+        worked out from the text the first time a finding or a page asks.
+        """
+        if self.known_marks is None:
+            self.known_marks = _marks_of(self.text, self.path)
+        return self.known_marks
 
     def locate(self, pointer: str = "") -> Location:
         """The location of ``pointer``, or of its nearest ancestor that is in the file."""
@@ -287,21 +294,44 @@ def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
                 )
             ],
         )
-    # Only a file with a "!" can hold a tag; only such files pay for splitting into lines.
-    builder = _Builder(path, limits, _lines(text) if "!" in text else [])
-    data = builder.build(node)
     first = _FIRST_LINE.match(text)
+    first_line = first.group() if first else ""
+    # A double-quoted escape ("\u202e") can write one the raw text does not show.
+    escaped = "\\" in text
+    format_characters = escaped or FORMAT_CHARACTERS.search(text) is not None
+    # Only a file with a "!" can hold a tag, and only an escape (or a raw control character the
+    # reader let through) can put a control character into a text; a file with neither takes
+    # the fast path unless something in it is unusual.
+    tagged = "!" in text
+    controls = escaped or _CONTROL.search(text) is not None
+    if not tagged and not controls:
+        try:
+            data = plain(node, limits.max_depth, limits.max_nodes)
+        except Unusual:
+            pass
+        else:
+            return LoadResult(Document(path, data, None, first_line, format_characters, text), [])
+    builder = _Builder(path, limits, _lines(text) if tagged else [], controls)
+    data = builder.build(node)
     return LoadResult(
-        Document(
-            path,
-            data,
-            builder.marks,
-            first.group() if first else "",
-            # A double-quoted escape ("\u202e") can write one the raw text does not show.
-            "\\" in text or FORMAT_CHARACTERS.search(text) is not None,
-        ),
+        Document(path, data, builder.marks, first_line, format_characters, text),
         builder.findings,
     )
+
+
+def _marks_of(text: str, path: str) -> dict[str, tuple[int, int]]:
+    """The positions of a file the fast path loaded (so it parses and builds without a problem)."""
+    loader = _CoreSchemaLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is None:
+        return {"": (1, 1)}
+    # The fast path already held the file to the run's limits; these only must not stop short.
+    builder = _Builder(path, Limits(max_depth=2**31, max_nodes=2**62), [], False)
+    builder.build(node)
+    return builder.marks
 
 
 _FIRST_LINE = re.compile(r"[^\r\n]*")
@@ -363,10 +393,13 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 class _Builder:
     """Turns a composed node tree into plain data while recording each value's position."""
 
-    def __init__(self, path: str, limits: Limits, lines: list[str]) -> None:
+    def __init__(self, path: str, limits: Limits, lines: list[str], controls: bool) -> None:
         self.path = path
         self.limits = limits
         self.lines = lines
+        """The file's lines when it may hold an explicit tag, else empty."""
+        self.controls = controls
+        """Whether some text may hold a control character."""
         self.marks: dict[str, tuple[int, int]] = {"": (1, 1)}
         self.findings: list[Finding] = []
         self.nodes = 0
@@ -396,7 +429,7 @@ class _Builder:
             self.findings.append(_too_deep(self.path, mark.line + 1, mark.column + 1, self.limits))
             return None
         tag = node.tag
-        if self._tagged(node):
+        if self.lines and self._tagged(node):
             # "!!str 12" or a bare "!" resolve to ordinary tags, so only the text tells them apart.
             return self._bad_tag(node)
         if isinstance(node, yaml.ScalarNode):
@@ -423,7 +456,7 @@ class _Builder:
         for key_node, value_node in node.value:
             mark = key_node.start_mark
             position = (mark.line + 1, mark.column + 1)
-            if self._tagged(key_node):
+            if self.lines and self._tagged(key_node):
                 self._bad_tag(key_node)
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
@@ -462,16 +495,17 @@ class _Builder:
     def _tagged(self, node: yaml.Node) -> bool:
         """Whether the node is written with an explicit tag (it starts with "!")."""
         mark = node.start_mark
-        if mark.line >= len(self.lines):  # also: no "!" anywhere in the file
+        if mark.line >= len(self.lines):
             return False
         return self.lines[mark.line][mark.column : mark.column + 1] == "!"
 
     def _scalar(self, node: yaml.ScalarNode, tag: str) -> Any:
         value: str = node.value
         if tag == _STR:
-            refused = _control_character(self.path, node)
-            if refused is not None:
-                self.findings.append(refused)
+            if self.controls:
+                refused = _control_character(self.path, node)
+                if refused is not None:
+                    self.findings.append(refused)
             return value
         if tag == _INT:
             digits = value.lstrip("+-")

@@ -81,9 +81,6 @@ class Handbook:
     """The repository root, for checks of files beside the policies (``CODEOWNERS``)."""
     history: History | None = None
     """What git says the change did (new declarations, removed ids), when it can tell."""
-    _inverses: dict[tuple[str, str], dict[str, list[Entity]]] = field(
-        default_factory=dict, repr=False
-    )
 
     def add(self, entity: Entity) -> None:
         """Register an entity; the first of two with one id wins the index."""
@@ -204,17 +201,24 @@ class Handbook:
 
     def inverse(self, source_kind: str, field_name: str) -> dict[str, list[Entity]]:
         """Target id → the entities of ``source_kind`` whose ``field_name`` names it (once each)."""
-        cache = self._inverses
-        key = (source_kind, field_name)
-        if key not in cache:
-            index: dict[str, list[Entity]] = defaultdict(list)
-            for reference in self.references:
-                if reference.source.kind == source_kind and reference.field == field_name:
-                    sources = index[reference.target_id]
-                    if not sources or sources[-1] is not reference.source:
-                        sources.append(reference.source)
-            cache[key] = index
-        return cache[key]
+        found = self._inverses.get((source_kind, field_name))
+        return found if found is not None else defaultdict(list)
+
+    @cached_property
+    def _inverses(self) -> dict[tuple[str, str], dict[str, list[Entity]]]:
+        # Every relation inverted in one pass over the references: each rule and page asks for
+        # several, and a large handbook has hundreds of thousands of references.
+        index: dict[tuple[str, str], dict[str, list[Entity]]] = {}
+        for reference in self.references:
+            source = reference.source
+            key = (source.kind, reference.link.field)
+            by_target = index.get(key)
+            if by_target is None:
+                by_target = index[key] = defaultdict(list)
+            sources = by_target[reference.target_id]
+            if not sources or sources[-1] is not source:
+                sources.append(source)
+        return index
 
     @property
     def modules_covering(self) -> dict[str, list[Entity]]:

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from validator.findings import Finding, Location, Severity, Text
-from validator.guarded_read import OUTSIDE, Refused, inside, is_loop, read_bytes, walk
+from validator.guarded_read import OUTSIDE, Refused, inside, is_loop, walk
 from validator.kinds import KINDS, Kind, Registry
-from validator.loader import LIMITS, Document, Limits, link_loop, load_bytes
+from validator.loader import LIMITS, Document, Limits, link_loop
+from validator.parallel_load import load_files
 
 # Notes beside the data are welcome; they are simply not policies.
 _IGNORED_SUFFIXES = frozenset({".md", ".txt"})
@@ -64,6 +65,8 @@ def discover(root: Path, limits: Limits = LIMITS, kinds: Registry = KINDS) -> Po
         _refused(p.relative_to(root).as_posix(), Refused(reason, "unreadable"))
         for p, reason in tree.unreadable
     )
+    to_read: list[tuple[Path, str]] = []
+    kind_by_display: dict[str, Kind] = {}
     for path in tree.entries:
         display = path.relative_to(root).as_posix()
         relative = PurePosixPath(path.relative_to(policies).as_posix())
@@ -78,20 +81,20 @@ def discover(root: Path, limits: Limits = LIMITS, kinds: Registry = KINDS) -> Po
             if relative.suffix not in _IGNORED_SUFFIXES:
                 result.findings.append(_unknown_file(display, relative, kinds))
             continue
-        result.checked += 1
-        try:
-            raw = read_bytes(path, limits.max_bytes, root)
-        except Refused as refusal:
-            result.findings.append(_refused(display, refusal))
+        to_read.append((path, display))
+        kind_by_display[display] = kind
+    result.checked = len(to_read)
+    for (_, display), outcome in zip(to_read, load_files(to_read, root, limits), strict=True):
+        if isinstance(outcome, tuple):
+            result.findings.append(_refused(display, Refused(*outcome)))
             result.damaged.add(display)
             continue
-        loaded = load_bytes(raw, display, limits)
-        result.findings.extend(loaded.findings)
-        if loaded.findings:
+        result.findings.extend(outcome.findings)
+        if outcome.findings:
             result.damaged.add(display)
-        if loaded.document is not None:
-            result.documents[display] = loaded.document
-            result.kinds[display] = kind
+        if outcome.document is not None:
+            result.documents[display] = outcome.document
+            result.kinds[display] = kind_by_display[display]
     return result
 
 

@@ -40,25 +40,37 @@ def translation_complete(handbook: Handbook) -> Iterator[Problem]:
 
 
 def _texts_without_english(value: Any, path: list[str | int]) -> Iterator[str]:
-    # The path is a shared list, joined into a pointer only for the rare text that is reported.
-    if isinstance(value, dict):
-        if "zh" in value and value.keys() <= _TEXT_KEYS:
-            # A blank en (nothing, or only spaces) shows readers nothing, exactly like a missing
-            # one, so the two are one finding; a blank zh is refused by the schema.
-            if not str(value.get("en") or "").strip():
-                yield pointer_of(path)
-            return
-        for key, item in value.items():
-            if isinstance(item, (dict, list)):
-                path.append(key)
-                yield from _texts_without_english(item, path)
-                path.pop()
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            if isinstance(item, (dict, list)):
-                path.append(index)
-                yield from _texts_without_english(item, path)
-                path.pop()
+    # An explicit stack rather than a generator per value (a national group's handbook has
+    # hundreds of thousands of them); a place is kept as a chain (parent, key) and joined into a
+    # pointer only for the rare text that is reported.
+    pending: list[tuple[Any, Any]] = [(value, None)]
+    while pending:
+        current, trail = pending.pop()
+        if isinstance(current, dict):
+            if "zh" in current and current.keys() <= _TEXT_KEYS:
+                # A blank en (nothing, or only spaces) shows readers nothing, exactly like a
+                # missing one, so the two are one finding; a blank zh is refused by the schema.
+                if not str(current.get("en") or "").strip():
+                    yield pointer_of([*path, *_unchain(trail)])
+                continue
+            children: Any = current.items()
+        elif isinstance(current, list):
+            children = enumerate(current)
+        else:
+            continue
+        pending.extend(
+            (item, (trail, key))
+            for key, item in reversed(list(children))
+            if isinstance(item, dict | list)
+        )
+
+
+def _unchain(trail: Any) -> list[str | int]:
+    parts: list[str | int] = []
+    while trail is not None:
+        trail, key = trail
+        parts.append(key)
+    return parts[::-1]
 
 
 _TEXT_KEYS = frozenset({"zh", "en"})

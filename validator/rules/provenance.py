@@ -40,11 +40,12 @@ def status_backed(handbook: Handbook) -> Iterator[Problem]:
     for path, document in handbook.documents.items():
         if not isinstance(document.data, dict):
             continue
-        for where, item, sources in _claims(Ref(path), document.data):
+        root = Ref(path)
+        for trail, item, sources in _claims(document.data):
             status = item["status"]
             if status == "sourced" and not any(graded.get(s) == "sourced" for s in sources):
                 yield Problem(
-                    where / "status",
+                    _place(root, trail) / "status",
                     Text(
                         "标为 sourced（有出处），但没有一个出处是原文或原文引用"
                         f"（出处：{'、'.join(sources) or '无'}）。",
@@ -59,7 +60,7 @@ def status_backed(handbook: Handbook) -> Iterator[Problem]:
                 )
             elif status == "secondary" and not sources:
                 yield Problem(
-                    where / "status",
+                    _place(root, trail) / "status",
                     Text(
                         "标为 secondary（二手资料），但没有写出处。",
                         "Marked secondary, but no source is given.",
@@ -72,27 +73,35 @@ def status_backed(handbook: Handbook) -> Iterator[Problem]:
                 )
 
 
-def _claims(root: Ref, data: dict[str, Any]) -> Iterator[tuple[Ref, dict[str, Any], list[str]]]:
+def _claims(data: dict[str, Any]) -> Iterator[tuple[Any, dict[str, Any], list[str]]]:
     """Every mapping with a status, its place and the sources that back it (inherited)."""
-    # Places are kept as key paths and turned into a Ref only for a mapping with a status: a
-    # large handbook has millions of values and a few thousand statuses.
-    pending: list[tuple[tuple[str | int, ...], Any, list[str]]] = [((), data, [])]
+    # A place is kept as a chain (parent, key) and turned into a Ref only for a status that is
+    # reported: a large handbook has millions of values and thousands of statuses.
+    pending: list[tuple[Any, Any, list[str]]] = [(None, data, [])]
     while pending:
-        parts, value, inherited = pending.pop()
+        trail, value, inherited = pending.pop()
         if isinstance(value, list):
-            pending += [((*parts, i), item, inherited) for i, item in enumerate(value)]
+            pending.extend(((trail, i), item, inherited) for i, item in enumerate(value))
             continue
         if not isinstance(value, dict):
             continue
         own = value.get("sources")
         sources = [str(s) for s in own] if isinstance(own, list) else inherited
         if "status" in value and not ("regulation" in value and "sources" not in value):
-            where = root
-            for part in parts:
-                where = where / part
-            yield where, value, sources
-        pending += [
-            ((*parts, key), item, sources)
+            yield trail, value, sources
+        pending.extend(
+            ((trail, key), item, sources)
             for key, item in value.items()
             if isinstance(item, dict | list) and key != "sources"
-        ]
+        )
+
+
+def _place(root: Ref, trail: Any) -> Ref:
+    parts: list[str | int] = []
+    while trail is not None:
+        trail, key = trail
+        parts.append(key)
+    where = root
+    for part in reversed(parts):
+        where = where / part
+    return where

@@ -1,0 +1,89 @@
+"""A large tree is parsed on several cores: the findings and their places are those of a run
+that parses every file in one process, including in files a worker parsed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TODAY
+from validator import parallel_load
+from validator.engine import Result, run
+from validator.loader import Limits, LoadResult
+from validator.synth import generate
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("large") / "corpus"
+    generate(root, duties=4200)
+    return root
+
+
+def lines(result: Result) -> list[str]:
+    return [
+        f"{f.location.path}:{f.location.line}:{f.location.column}:{f.rule}" for f in result.findings
+    ]
+
+
+def both_ways(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, Result]:
+    monkeypatch.setattr(parallel_load, "_worker_count", lambda files: 1)
+    shared = run(root, today=TODAY)
+    monkeypatch.setattr(parallel_load, "PARALLEL_FROM", 10**9)
+    alone = run(root, today=TODAY)
+    monkeypatch.undo()
+    return shared, alone
+
+
+def test_large_tree_is_shared_out(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = sum(1 for _ in (corpus / "policies").rglob("*.yaml"))
+    assert files >= parallel_load.PARALLEL_FROM
+    parsed_here: list[str] = []
+    original = parallel_load.load_bytes
+
+    def counted(raw: bytes, path: str, limits: Limits) -> LoadResult:
+        parsed_here.append(path)
+        return original(raw, path, limits)
+
+    # A worker parses its share in its own process, so its calls are not counted here: fewer
+    # files than the tree holds were parsed in this process when the work was shared out. One
+    # worker is asked for, so the test means the same on a machine with a single core.
+    monkeypatch.setattr(parallel_load, "load_bytes", counted)
+    monkeypatch.setattr(parallel_load, "_worker_count", lambda files: 1)
+    result = run(corpus, today=TODAY)
+    assert result.findings == []
+    assert result.files.checked == files
+    assert 0 < len(parsed_here) < files
+
+
+def test_findings_in_a_workers_files_are_placed_exactly(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "broken"
+    shutil.copytree(corpus, root)
+    modules = sorted((root / "policies" / "training").glob("*.yaml"))
+    # The last files in path order fall in a worker's share when the work is shared out.
+    broken, misspelt = modules[-1], modules[-2]
+    broken.write_text(broken.read_text(encoding="utf-8") + "id: twice\n", encoding="utf-8")
+    text = misspelt.read_text(encoding="utf-8")
+    first_covered = re.search(r"^covers:\n- (\S+)$", text, re.MULTILINE)
+    assert first_covered is not None
+    misspelt.write_text(
+        text.replace(f"- {first_covered.group(1)}\n", "- nowhere.d99\n", 1), encoding="utf-8"
+    )
+    shared, alone = both_ways(root, monkeypatch)
+    assert lines(shared) == lines(alone)
+    duplicate_line = len(broken.read_text(encoding="utf-8").splitlines())
+    assert f"policies/training/{broken.name}:{duplicate_line}:1:yaml-duplicate-key" in lines(shared)
+    # The duplicate key holds the rules back; without it, the misspelt reference is found at
+    # its own line in a file that was loaded without positions.
+    broken.write_text(
+        broken.read_text(encoding="utf-8").removesuffix("id: twice\n"), encoding="utf-8"
+    )
+    shared, alone = both_ways(root, monkeypatch)
+    assert lines(shared) == lines(alone)
+    reference_line = misspelt.read_text(encoding="utf-8").splitlines().index("- nowhere.d99") + 1
+    assert f"policies/training/{misspelt.name}:{reference_line}:3:ref-resolves" in lines(shared)
