@@ -261,20 +261,36 @@ class Resolved:
         the organisation chart, the printed handbook and every list of roles by tier.
         """
         ordered: dict[str, Entity] = {}
-
-        def visit(role: Entity) -> None:
-            if role.id in ordered:
-                return
-            ordered[role.id] = role
-            for report in self.handbook.direct_reports.get(role.id, []):
-                visit(report)
-
-        for role in self.handbook.all("role"):
-            if role.data.get("reports_to") is None:
-                visit(role)
-        for role in self.handbook.all("role"):  # a role outside the tree still appears once
-            visit(role)
+        reports = self.handbook.direct_reports
+        roots = [role for role in self.handbook.all("role") if role.data.get("reports_to") is None]
+        # A role outside the tree (in a reporting cycle) still appears once, after the tree.
+        for start in [*roots, *self.handbook.all("role")]:
+            # An explicit stack, since a reporting line may be thousands of roles long.
+            pending = [start]
+            while pending:
+                role = pending.pop()
+                if role.id in ordered:
+                    continue
+                ordered[role.id] = role
+                pending.extend(reversed(reports.get(role.id, [])))
         return list(ordered.values())
+
+    @cached_property
+    def branch_of(self) -> dict[str, Entity | None]:
+        """Role id → the head of its branch: the role on its reporting line just below the top
+        (in a national group, the region it belongs to); ``None`` for the top role itself and
+        for a role outside the reporting tree."""
+        branch: dict[str, Entity | None] = {}
+        for role in self.reporting_order:  # each manager before its reports
+            manager_id = role.data.get("reports_to")
+            manager = self.handbook.get("role", manager_id) if manager_id else None
+            if manager is None:
+                branch[role.id] = None
+            elif manager.data.get("reports_to") is None:
+                branch[role.id] = role
+            else:
+                branch[role.id] = branch.get(manager.id)
+        return branch
 
     @cached_property
     def ordered_roles(self) -> list[Entity]:

@@ -23,6 +23,8 @@ from validator.guarded_read import Refused, read_bytes
 FOLDER_FORMATS = frozenset({"all", "pdf"})
 """Formats whose ``-o`` is a folder."""
 _FILES_IN_FOLDER = ("handbook.json", "training.xlsx", "handbook.pdf")
+VOLUME_PATTERN = "handbook-[0-9][0-9]*.pdf"
+"""The volumes of a large handbook in an export folder."""
 _PROTECTED = ("policies", "schemas")
 # Enough to recognise a previous export by its first bytes or its table of contents.
 _SNIFF_BYTES = 64 * 1024 * 1024
@@ -105,6 +107,7 @@ def _folder_targets(folder: Path) -> Iterator[Path]:
     if not folder.is_dir():
         return
     yield from (folder / name for name in _FILES_IN_FOLDER)
+    yield from sorted(folder.glob(VOLUME_PATTERN))
     roles = folder / "roles"
     if not os.path.lexists(roles):
         return

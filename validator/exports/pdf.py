@@ -6,7 +6,8 @@ by headless Chromium (Debian's ``chromium``, driven by Playwright) with the hand
 the date and page numbers in the footer. The text is set in WenQuanYi Zen Hei: with Noto Sans CJK,
 Chromium's text layer maps some characters to look-alike Kangxi radicals (户 becomes ⼾), which
 breaks searching and copying the PDF. ``DIR/roles/<id>.pdf`` per role, ``DIR/handbook.pdf`` for
-everything.
+everything (for a large handbook, volumes ``DIR/handbook-01.pdf``, ``-02``… instead: see
+:func:`~validator.render.downloads.volumes`).
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ import markdown as markdown_lib  # type: ignore[import-untyped]
 import nh3
 
 from validator.errors import ToolError
-from validator.exports.output import make_folder, write_atomically
+from validator.exports.output import VOLUME_PATTERN, make_folder, write_atomically
 from validator.model import Handbook
 from validator.render import render
+from validator.render.downloads import FOLDER, Volume, volumes
 from validator.render.markup import status_legend
 from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 
@@ -109,33 +111,31 @@ def _deeper(body: str) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
 
 
-def _handbook(handbook: Handbook, pages: dict[str, str]) -> str:
-    """The whole handbook for print: a cover, a table of contents, then the organisation, the
-    job descriptions tier by tier (frontline first, in reporting order), training, standards,
-    laws and certificates. Each part starts a page; headings become the PDF's bookmarks (a
-    tier or a section title at the top level, its roles or areas beneath). The home page is
+def _volume(handbook: Handbook, pages: dict[str, str], volume: Volume, every: list[Volume]) -> str:
+    """One printed file of the handbook: a cover, a table of contents, then the organisation,
+    the job descriptions tier by tier (frontline first, in reporting order), training,
+    standards, laws and certificates; a volume of a large handbook holds the front matter or
+    one run of job descriptions. Each part starts a page; headings become the PDF's bookmarks
+    (a tier or a section title at the top level, its roles or areas beneath). The home page is
     left out: it explains the website, not the handbook."""
-    resolved = handbook.resolved
     settings = handbook.settings
     title = (settings.get("title") or {}).get("zh", "员工手册")
-    parts: list[tuple[str, list[tuple[str, str]]]] = [
-        ("组织架构", [("", "organisation.md")]),
-    ]
-    for tier in resolved.tiers:
-        roles = resolved.roles_by_tier.get(tier.id, [])
-        if roles:
-            heading = f"岗位说明书：{tier.display('zh')}"
-            parts.append((heading, [(r.display("zh"), f"roles/{r.id}.md") for r in roles]))
-    parts.append(("培训体系", [("", "training/index.md")]))
-    parts.append(
-        (
-            "服务标准",
-            [("", "standards/index.md")]
-            + [(a.display("zh"), f"standards/{a.id}.md") for a in handbook.all("area")],
+    parts: list[tuple[str, list[tuple[str, str]]]] = []
+    if volume.front:
+        parts.append(("组织架构", [("", "organisation.md")]))
+    for heading, roles in volume.groups:
+        parts.append((heading, [(r.display("zh"), f"roles/{r.id}.md") for r in roles]))
+    if volume.front:
+        parts.append(("培训体系", [("", "training/index.md")]))
+        parts.append(
+            (
+                "服务标准",
+                [("", "standards/index.md")]
+                + [(a.display("zh"), f"standards/{a.id}.md") for a in handbook.all("area")],
+            )
         )
-    )
-    parts.append(("法律法规", [("", "regulations.md")]))
-    parts.append(("持证要求", [("", "certificates.md")]))
+        parts.append(("法律法规", [("", "regulations.md")]))
+        parts.append(("持证要求", [("", "certificates.md")]))
     contents = []
     sections = []
     for number, (heading, members) in enumerate(parts, start=1):
@@ -160,10 +160,22 @@ def _handbook(handbook: Handbook, pages: dict[str, str]) -> str:
             # One explanation of the status words at the front serves the whole book.
             body = _LEGEND.sub("", body)
             sections.append(f'<section class="hb-part">{lead}{body}</section>')
+    if len(every) > 1 and volume.front:
+        # The other volumes are separate files: the front one says which file holds what.
+        listed = "".join(
+            f"<li>第 {v.number} 册：{html.escape(v.title)}（{html.escape(v.path.rsplit('/')[-1])}）"
+            "</li>"
+            for v in every
+        )
+        contents.append(f"<li>全部分册<ol>{listed}</ol></li>")
     version = settings.get("version", "")
+    named_volume = (
+        "" if len(every) == 1 else f"<p>第 {volume.number} 册：{html.escape(volume.title)}</p>"
+    )
     cover = (
         '<section class="hb-cover">'
         f'<p class="hb-cover-title">{html.escape(title)}</p>'
+        f"{named_volume}"
         f"<p>版本 {html.escape(str(version))}</p>"
         f"<p>印制于 {handbook.today.isoformat()}</p>"
         "<p>内部资料，以网站上的最新版本为准。</p>"
@@ -174,7 +186,10 @@ def _handbook(handbook: Handbook, pages: dict[str, str]) -> str:
         f'<section class="hb-part hb-toc"><h1>目录</h1><ol>{"".join(contents)}</ol>'
         f"{legend}</section>"
     )
-    return _document(title, cover + toc + "".join(sections))
+    return _document(
+        title if len(every) == 1 else f"{title} 第 {volume.number} 册",
+        cover + toc + "".join(sections),
+    )
 
 
 def _document(title: str, body: str) -> str:
@@ -237,7 +252,15 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO, cache: Path | No
     for role in handbook.all("role"):
         body = _body(pages[f"roles/{role.id}.md"])
         documents.append((folder / "roles" / f"{role.id}.pdf", _document(role.display("zh"), body)))
-    documents.append((folder / "handbook.pdf", _handbook(handbook, pages)))
+    every = volumes(handbook)
+    for volume in every:
+        target = folder / volume.path.removeprefix(f"{FOLDER}/")
+        documents.append((target, _volume(handbook, pages, volume, every)))
+    # A handbook that grew into volumes (or shrank back) leaves no file of the other layout
+    # behind to mislead a reader; check_output made sure each is a previous export.
+    for stale in [folder / "handbook.pdf", *folder.glob(VOLUME_PATTERN)]:
+        if stale not in {target for target, _ in documents}:
+            stale.unlink(missing_ok=True)
     printing: list[tuple[Path, str, Path | None]] = []
     for target, document in documents:
         cached = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from validator.model import Entity, Handbook
-from validator.render.downloads import HANDBOOK_PDF, Downloads, download_link
+from validator.render.downloads import Downloads, download_link, volumes
 from validator.render.markup import LIST_LIMIT, anchor, bilingual, esc, href, link
 from validator.render.org_chart import org_chart
 
@@ -61,10 +61,18 @@ def home(handbook: Handbook, downloads: Downloads) -> str:
         f"- [简介]({href(here, 'introduction.md')})与[编辑指南]({href(here, 'editor-guide.md')})",
         "",
     ]
-    lines += [
-        download_link(here, HANDBOOK_PDF, "下载整本手册（PDF）", downloads.pdf),
-        "",
-    ]
+    every = volumes(handbook)
+    if len(every) == 1:
+        lines += [download_link(here, every[0].path, "下载整本手册（PDF）", downloads.pdf), ""]
+    else:
+        lines += ["## 下载打印版（PDF）", "", f"手册分为 {len(every)} 册，按需要打印其中一册：", ""]
+        lines += [
+            download_link(
+                here, volume.path, f"第 {volume.number} 册：{esc(volume.title)}", downloads.pdf
+            )
+            for volume in every
+        ]
+        lines.append("")
     version = settings.get("version")
     if version:
         lines += [f'<p class="hb-version">手册版本 {esc(version)}</p>', ""]
