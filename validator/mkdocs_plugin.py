@@ -9,6 +9,7 @@ away. Events:
   navigation in ``mkdocs.yml``;
 * ``on_files``: add the generated pages as in-memory files, and list in the navigation any
   hand-written page of ``docs/`` that the author's navigation leaves out;
+* ``on_nav``: let page conversion reuse the HTML of pages unchanged since an earlier build;
 * ``on_page_content``: sanitise every page's HTML, a second line of defence behind the renderer's
   escaping, so nothing from a pull request can put live markup on the intranet;
 * ``on_post_build``: write the downloads (data, workbook, PDFs) the pages link to, so a plain
@@ -29,6 +30,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from validator import search_index
@@ -42,6 +44,7 @@ from validator.render import Site, expand_nav, nav_paths, render
 from validator.render.downloads import FOLDER, Downloads
 from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 from validator.render.provenance import edit_address
+from validator.render_cache import RenderCache, activate
 from validator.search_cache import SearchCache, install_segment_memo
 from validator.versions import change_log
 
@@ -73,6 +76,8 @@ class HandbookConfig(Config):
     """Where printed PDFs and search entries are kept between builds, relative to ``root``."""
     search_cache = options.Type(bool, default=True)
     """Reuse the search entries of pages unchanged since an earlier build."""
+    render_cache = options.Type(bool, default=True)
+    """Reuse the HTML of pages unchanged since an earlier build."""
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -85,6 +90,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.root = Path(".")
         self.search: SearchCache | None = None
         self.serving = False
+        self.converted: RenderCache | None = None
+        self.history: dict[object, object] = {}
+        """Past commits checked and compared, kept across ``mkdocs serve`` rebuilds."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this process serves the site (its builds may cover a few pages)."""
@@ -115,7 +123,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.offered = Downloads(pdf=wanted and pdf_available(), workbook=wanted)
         if wanted and not self.offered.pdf:
             log.warning("Chromium is not installed: the site links no PDFs (make installs it).")
-        self.site = render(result.handbook, self.offered, change_log(root, result))
+        self.site = render(result.handbook, self.offered, change_log(root, result, self.history))
         config["nav"] = expand_nav(config["nav"], self.site) if config["nav"] else self.site.nav
         return config
 
@@ -154,8 +162,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 config["nav"].append(file.src_uri)
         return files
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """With the site's files known, let page conversion reuse earlier builds' results."""
+        self.converted = None
+        if self.config.render_cache:
+            self.converted = RenderCache(self.root / self.config.cache_dir / "html", config, files)
+        activate(self.converted)
+        return nav
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the search index as UTF-8, and the downloads the pages link to."""
+        if self.converted is not None:
+            log.debug(f"pages converted: {self.converted.misses}, reused: {self.converted.hits}")
+            if not self.serving:
+                self.converted.prune()
+            activate(None)
         if self.search is not None:
             self.search.save(prune=not self.serving)
         index = Path(config.site_dir) / "search" / "search_index.json"
@@ -170,6 +191,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 sys.stdout,
                 pdf=self.offered.pdf,
                 cache=self.root / self.config.cache_dir,
+                pages=self.site.pages if self.site is not None else None,
             )
         except ToolError as error:
             raise PluginError(error.text.get(self.config.lang)) from error

@@ -63,35 +63,62 @@ def versions(root: Path) -> list[Version]:
     return found
 
 
-def _at(root: Path, commit: str, scratch: Path) -> Result:
-    return run(checkout(root, commit, scratch / commit))
+Memo = dict[object, object]
+"""What a long-lived caller (``mkdocs serve``) keeps between change logs: the check of each
+past commit and each comparison of two past commits, which a commit id fixes for good."""
 
 
-def _readable_start(root: Path, version: Version, scratch: Path) -> tuple[Version, Result]:
+def _at(root: Path, commit: str, scratch: Path, memo: Memo) -> Result:
+    known = memo.get(commit)
+    if isinstance(known, Result):
+        return known
+    state = run(checkout(root, commit, scratch / commit))
+    memo[commit] = state
+    return state
+
+
+def _readable_start(
+    root: Path, version: Version, scratch: Path, memo: Memo
+) -> tuple[Version, Result]:
     """The version's first commit, or, when this validator cannot read it (its schemas are
     older than the kinds it knows), the first commit with today's schemas."""
     try:
-        return version, _at(root, version.commit, scratch)
+        return version, _at(root, version.commit, scratch, memo)
     except ToolError:
         line = _git(root, "log", "-1", "--format=%H %ad", "--date=short", "--", "schemas")
         commit, day = line.decode().strip().split(" ", 1)
-        return Version(version.name, commit, day, partial=True), _at(root, commit, scratch)
+        return Version(version.name, commit, day, partial=True), _at(root, commit, scratch, memo)
 
 
-def change_log(root: Path, current: Result) -> list[Entry]:
-    """The latest versions, newest first, each with what changed until the next one."""
+def change_log(root: Path, current: Result, memo: Memo | None = None) -> list[Entry]:
+    """The latest versions, newest first, each with what changed until the next one.
+
+    With ``memo`` (kept by the caller from one call to the next), past commits are checked and
+    compared with each other once; only the latest version is compared with ``current`` again.
+    """
+    memo = {} if memo is None else memo
     found = versions(root)[-LIMIT:]
     entries: list[Entry] = []
     with tempfile.TemporaryDirectory(prefix="handbook-history-") as folder:
         scratch = Path(folder)
         try:
-            started = [_readable_start(root, version, scratch) for version in found]
+            started = [_readable_start(root, version, scratch, memo) for version in found]
         except (ToolError, ValueError):
             return []
         found = [version for version, _ in started]
         states = [state for _, state in started]
         for number, version in enumerate(found):
             nxt = found[number + 1] if number + 1 < len(found) else None
-            after = states[number + 1] if nxt is not None else current
-            entries.append(Entry(version, nxt, compare(version.commit, states[number], after)))
+            if nxt is None:
+                impact = compare(version.commit, states[number], current)
+            else:
+                pair = (version.commit, nxt.commit)
+                known = memo.get(pair)
+                impact = (
+                    known
+                    if isinstance(known, Impact)
+                    else compare(version.commit, states[number], states[number + 1])
+                )
+                memo[pair] = impact
+            entries.append(Entry(version, nxt, impact))
     return entries[::-1]

@@ -21,6 +21,7 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -36,6 +37,11 @@ from validator.render.downloads import FOLDER, Volume, volumes
 from validator.render.markup import status_legend
 from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 
+_PRINTER = hashlib.sha256(
+    Path(__file__).read_bytes()
+    + f"{markdown_lib.__version__} {getattr(nh3, '__version__', '')}".encode()
+).hexdigest()
+"""What the printing code and its libraries are: a change to either prints every file again."""
 CHROMIUM = Path(os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium"))
 # Without the networking flags Chromium tries to reach Google's services at start-up, which an
 # intranet machine refuses; no sandbox because CI runs as root.
@@ -111,15 +117,8 @@ def _deeper(body: str) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
 
 
-def _volume(handbook: Handbook, pages: dict[str, str], volume: Volume, every: list[Volume]) -> str:
-    """One printed file of the handbook: a cover, a table of contents, then the organisation,
-    the job descriptions tier by tier (frontline first, in reporting order), training,
-    standards, laws and certificates; a volume of a large handbook holds the front matter or
-    one run of job descriptions. Each part starts a page; headings become the PDF's bookmarks
-    (a tier or a section title at the top level, its roles or areas beneath). The home page is
-    left out: it explains the website, not the handbook."""
-    settings = handbook.settings
-    title = (settings.get("title") or {}).get("zh", "员工手册")
+def _parts(handbook: Handbook, volume: Volume) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The parts of a printed file: (heading, [(name under it or "", page path)])."""
     parts: list[tuple[str, list[tuple[str, str]]]] = []
     if volume.front:
         parts.append(("组织架构", [("", "organisation.md")]))
@@ -136,6 +135,24 @@ def _volume(handbook: Handbook, pages: dict[str, str], volume: Volume, every: li
         )
         parts.append(("法律法规", [("", "regulations.md")]))
         parts.append(("持证要求", [("", "certificates.md")]))
+    return parts
+
+
+def _volume(
+    handbook: Handbook,
+    pages: dict[str, str],
+    volume: Volume,
+    every: list[Volume],
+    parts: list[tuple[str, list[tuple[str, str]]]],
+) -> str:
+    """One printed file of the handbook: a cover, a table of contents, then the organisation,
+    the job descriptions tier by tier (frontline first, in reporting order), training,
+    standards, laws and certificates; a volume of a large handbook holds the front matter or
+    one run of job descriptions. Each part starts a page; headings become the PDF's bookmarks
+    (a tier or a section title at the top level, its roles or areas beneath). The home page is
+    left out: it explains the website, not the handbook."""
+    settings = handbook.settings
+    title = (settings.get("title") or {}).get("zh", "员工手册")
     contents = []
     sections = []
     for number, (heading, members) in enumerate(parts, start=1):
@@ -192,6 +209,10 @@ def _volume(handbook: Handbook, pages: dict[str, str], volume: Volume, every: li
     )
 
 
+def _role_document(title: str, page: str) -> str:
+    return _document(title, _body(page))
+
+
 def _document(title: str, body: str) -> str:
     return (
         '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
@@ -218,11 +239,18 @@ def pdf_available() -> bool:
     return CHROMIUM.exists() and importlib.util.find_spec("playwright") is not None
 
 
-def export_pdf(handbook: Handbook, output: str, stdout: TextIO, cache: Path | None = None) -> None:
+def export_pdf(
+    handbook: Handbook,
+    output: str,
+    stdout: TextIO,
+    cache: Path | None = None,
+    pages: dict[str, str] | None = None,
+) -> None:
     """Write one PDF per role under ``output/roles/`` and ``output/handbook.pdf``.
 
-    With ``cache``, a PDF whose page (Markdown, stylesheet, footer) is unchanged since an
-    earlier run is copied from there instead of printed again.
+    With ``cache``, a PDF whose pages (their Markdown), footer and printing code are unchanged
+    since an earlier run is copied from there instead of printed again. ``pages`` are the
+    rendered pages when the caller has them already (the site build).
     """
     if output == "-":
         raise ToolError(
@@ -246,31 +274,38 @@ def export_pdf(handbook: Handbook, output: str, stdout: TextIO, cache: Path | No
     folder = Path(output)
     make_folder(folder)
     make_folder(folder / "roles")
-    pages = render(handbook).pages
+    pages = render(handbook).pages if pages is None else pages
     footer = _footer(handbook, handbook.today)
-    documents: list[tuple[Path, str]] = []
+    # Each file with what it is made from: a cached print is found by those inputs alone, so
+    # an unchanged role costs a hash, not a Markdown conversion.
+    jobs: list[tuple[Path, object, Callable[[], str]]] = []
     for role in handbook.all("role"):
-        body = _body(pages[f"roles/{role.id}.md"])
-        documents.append((folder / "roles" / f"{role.id}.pdf", _document(role.display("zh"), body)))
+        page, title = pages[f"roles/{role.id}.md"], role.display("zh")
+        target = folder / "roles" / f"{role.id}.pdf"
+        jobs.append((target, (title, page), functools.partial(_role_document, title, page)))
     every = volumes(handbook)
+    listing = [(v.number, v.title, v.path) for v in every]
     for volume in every:
-        target = folder / volume.path.removeprefix(f"{FOLDER}/")
-        documents.append((target, _volume(handbook, pages, volume, every)))
+        parts = _parts(handbook, volume)
+        inputs = (listing, volume.number, parts, [pages[p] for _, m in parts for _, p in m])
+        build = functools.partial(_volume, handbook, pages, volume, every, parts)
+        jobs.append((folder / volume.path.removeprefix(f"{FOLDER}/"), inputs, build))
     # A handbook that grew into volumes (or shrank back) leaves no file of the other layout
     # behind to mislead a reader; check_output made sure each is a previous export.
+    targets = {target for target, _, _ in jobs}
     for stale in [folder / "handbook.pdf", *folder.glob(VOLUME_PATTERN)]:
-        if stale not in {target for target, _ in documents}:
+        if stale not in targets:
             stale.unlink(missing_ok=True)
     printing: list[tuple[Path, str, Path | None]] = []
-    for target, document in documents:
+    for target, made_from, make in jobs:
         cached = None
         if cache is not None:
-            key = hashlib.sha256(f"{footer}\0{document}".encode()).hexdigest()
-            cached = cache / f"{key}.pdf"
+            material = repr((_PRINTER, footer, handbook.settings.get("title"), made_from))
+            cached = cache / f"{hashlib.sha256(material.encode()).hexdigest()}.pdf"
             if cached.is_file():
                 write_atomically(target, functools.partial(_copy, cached))
                 continue
-        printing.append((target, document, cached))
+        printing.append((target, make(), cached))
     if printing:
         asyncio.run(_print_all(printing, footer, _workers(len(printing))))
 

@@ -1,0 +1,84 @@
+"""Pages unchanged since an earlier build are not converted again, and the site is the same
+byte for byte as one built without the cache; a page whose conversion warned is never reused."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import build_site, copy_project
+
+
+def without_downloads(project: Path, *, render_cache: bool = True) -> Path:
+    config = project / "mkdocs.yml"
+    options = "      downloads: false\n" + ("" if render_cache else "      render_cache: false\n")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("\n  - handbook\n", f"\n  - handbook:\n{options}"), "utf-8")
+    return project
+
+
+def pages(site: Path) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*.html"))
+    }
+
+
+def entries(project: Path) -> set[str]:
+    return {path.name for path in (project / ".cache" / "handbook" / "html").glob("*.json")}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return without_downloads(copy_project(tmp_path_factory.mktemp("cached") / "project"))
+
+
+def test_a_second_build_reuses_every_page_and_writes_the_same_site(
+    project: Path, tmp_path: Path
+) -> None:
+    first = build_site(project, tmp_path / "first")
+    assert first.returncode == 0, first.stderr
+    kept = entries(project)
+    built = pages(tmp_path / "first")
+    assert len(kept) == len([p for p in built if p != "404.html"])
+    second = build_site(project, tmp_path / "second")
+    assert second.returncode == 0, second.stderr
+    assert entries(project) == kept
+    assert pages(tmp_path / "second") == built
+
+
+def test_an_edit_converts_the_pages_it_changes_and_matches_an_uncached_build(
+    project: Path, tmp_path: Path
+) -> None:
+    assert build_site(project, tmp_path / "before").returncode == 0
+    before = entries(project)
+    role = project / "policies" / "roles" / "security-officer.yaml"
+    text = role.read_text(encoding="utf-8")
+    edited, count = re.subn(r"(summary:\n  zh: '?)", r"\g<1>（已修订）", text, count=1)
+    assert count == 1
+    role.write_text(edited, encoding="utf-8")
+    assert build_site(project, tmp_path / "after").returncode == 0
+    after = entries(project)
+    # New entries for the pages the edit changed; the entries they replace are pruned.
+    assert after != before and len(after) == len(before)
+    assert len(after - before) < len(before) // 4
+    plain = without_downloads(copy_project(tmp_path / "plain"), render_cache=False)
+    plain_role = plain / "policies" / "roles" / "security-officer.yaml"
+    plain_role.write_text(edited, encoding="utf-8")
+    assert build_site(plain, tmp_path / "uncached").returncode == 0
+    assert not (plain / ".cache" / "handbook" / "html").exists()
+    assert pages(tmp_path / "after") == pages(tmp_path / "uncached")
+
+
+def test_a_page_with_a_broken_link_fails_every_strict_build(tmp_path: Path) -> None:
+    project = without_downloads(copy_project(tmp_path / "project"))
+    (project / "docs" / "glossary.md").write_text(
+        "# 术语表\n\n见[不存在的页面](missing.md)。\n", encoding="utf-8"
+    )
+    for attempt in ("one", "two"):
+        completed = build_site(project, tmp_path / attempt)
+        assert completed.returncode != 0
+        assert "missing.md" in completed.stderr

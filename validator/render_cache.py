@@ -1,0 +1,205 @@
+"""Each page's Markdown → HTML conversion, remembered by page content across builds.
+
+Python-Markdown is most of a site build: on a national group's handbook it converts thousands of
+generated pages, and a pull request changes a few of them. A page's conversion depends only on its
+Markdown, its place in the site, the set of files it may link to and the Markdown settings, so a
+hash of those finds an earlier result: the HTML, the table of contents, the title and the anchors
+MkDocs checks links against. Anything else (a new page, a changed setting, another MkDocs or
+Markdown version) changes the hash and the page is converted as usual, warnings included.
+
+Entries are JSON files under ``.cache/``, read only for a page that needs them; a full build
+keeps only the entries it used. The HTML still passes the plugin's sanitiser after this, like
+any converted page.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from validator.errors import ToolError
+from validator.exports.output import write_atomically
+
+_FORMAT = 1
+_ACTIVE: list[RenderCache] = []
+"""The cache of the build in progress (at most one); the wrapper below consults it."""
+_ORIGINAL: list[Callable[[Page, MkDocsConfig, Files], None]] = []
+
+
+class RenderCache:
+    """Converted pages of earlier builds, found by what each conversion depends on."""
+
+    def __init__(self, folder: Path, config: MkDocsConfig, files: Files) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+        versions = []
+        for name in ("mkdocs", "markdown", "mkdocs-material", "pymdown-extensions"):
+            try:
+                versions.append(f"{name}={metadata.version(name)}")
+            except metadata.PackageNotFoundError:
+                versions.append(f"{name}=none")
+        context = [
+            str(_FORMAT),
+            ",".join(versions),
+            json.dumps(config["markdown_extensions"], default=repr),
+            json.dumps(config["mdx_configs"], sort_keys=True, default=repr),
+            json.dumps(config["validation"], sort_keys=True, default=repr),
+            str(config["use_directory_urls"]),
+            # Links are checked against the files and rewritten to their addresses.
+            "\n".join(sorted(f"{f.src_uri}\0{f.url}" for f in files)),
+        ]
+        self.context = hashlib.sha256("\x1f".join(context).encode()).hexdigest()
+
+    def key(self, page: Page) -> str:
+        """What the conversion of ``page`` depends on, hashed."""
+        parts = [self.context, page.file.src_uri, page.url, page.markdown or ""]
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        """Convert ``page`` (its content, table of contents, title and anchors), from the cache
+        when an earlier build converted the same page."""
+        key = self.key(page)
+        self.used.add(key)
+        entry = self._read(key)
+        if entry is not None and _restore(page, entry, files):
+            self.hits += 1
+            return
+        self.misses += 1
+        watcher = _Warnings()
+        mkdocs_log = logging.getLogger("mkdocs")
+        mkdocs_log.addHandler(watcher)
+        try:
+            _ORIGINAL[0](page, config, files)
+        finally:
+            mkdocs_log.removeHandler(watcher)
+        # A page whose conversion warned (a broken link, say) is converted again next time,
+        # so the warning, and a strict build's failure, come back until the page is fixed.
+        if not watcher.count:
+            self._write(key, _entry(page))
+
+    def prune(self) -> None:
+        """Forget the pages this build did not convert, so the cache never outgrows the site."""
+        for path in self.folder.glob("*.json"):
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
+
+    def _read(self, key: str) -> dict[str, Any] | None:
+        try:
+            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) else None
+
+    def _write(self, key: str, entry: dict[str, Any]) -> None:
+        text = json.dumps(entry, ensure_ascii=False)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.folder / f"{key}.json", functools.partial(_save, text))
+        except (ToolError, OSError, UnicodeError):
+            # A cache that cannot be written only costs time on the next build.
+            logging.getLogger(__name__).debug("render cache not written", exc_info=True)
+
+
+class _Warnings(logging.Handler):
+    """Counts the warnings MkDocs logs while one page is converted."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _save(text: str, path: Path) -> None:
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+
+
+def activate(cache: RenderCache | None) -> None:
+    """Make ``cache`` the one MkDocs' page conversion consults (``None``: convert as usual)."""
+    if not _ORIGINAL:
+        _ORIGINAL.append(Page.render)
+
+        def render(page: Page, config: MkDocsConfig, files: Files) -> None:
+            if _ACTIVE:
+                _ACTIVE[0].render(page, config, files)
+            else:
+                _ORIGINAL[0](page, config, files)
+
+        Page.render = render  # type: ignore[method-assign,assignment]
+    _ACTIVE.clear()
+    if cache is not None:
+        _ACTIVE.append(cache)
+
+
+def _entry(page: Page) -> dict[str, Any]:
+    links = page.links_to_anchors
+    return {
+        "content": page.content,
+        "toc": [_anchor(item) for item in page.toc],
+        "title": page._title_from_render,
+        "anchors": sorted(page.present_anchor_ids or ()),
+        "links": None
+        if links is None
+        else {file.src_uri: dict(anchors) for file, anchors in links.items()},
+    }
+
+
+def _anchor(item: AnchorLink) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "id": item.id,
+        "level": item.level,
+        "children": [_anchor(child) for child in item.children],
+    }
+
+
+def _restore(page: Page, entry: dict[str, Any], files: Files) -> bool:
+    try:
+        toc = [_link(item) for item in entry["toc"]]
+        if toc:
+            toc[0].active = True  # type: ignore[attr-defined]  # as MkDocs' get_toc does
+        links = None
+        if entry["links"] is not None:
+            links = {}
+            for uri, anchors in entry["links"].items():
+                target = files.get_file_from_path(uri)
+                if target is None:
+                    return False
+                links[target] = dict(anchors)
+        page.content = str(entry["content"])
+        page.toc = TableOfContents(toc)
+        page._title_from_render = entry["title"]
+        page.present_anchor_ids = set(entry["anchors"])
+        # As MkDocs does: the links are kept only when its page module does not log debug.
+        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = links
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+    return True
+
+
+def _link(item: dict[str, Any]) -> AnchorLink:
+    anchor = AnchorLink(str(item["title"]), str(item["id"]), int(item["level"]))
+    anchor.children.extend(_link(child) for child in _children(item))
+    return anchor
+
+
+def _children(item: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    children = item["children"]
+    if not isinstance(children, list):
+        raise TypeError("children")
+    return children
