@@ -132,3 +132,35 @@ def test_a_cached_search_index_is_the_fresh_one(tmp_path: Path) -> None:
         assert completed.returncode == 0, completed.stderr
         outputs[name] = (tmp_path / f"site-{name}" / "search" / "search_index.json").read_bytes()
     assert outputs["fresh-edited"] == outputs["warm-edited"] != outputs["fresh"]
+
+
+def _serve_build(project: Path, site: Path) -> None:
+    """One build as `mkdocs serve` makes it (the plugins told it is serving)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+
+
+def test_a_preview_links_the_pdfs_it_has_and_says_which_the_published_build_prints(
+    tmp_path: Path, printed: list[str]
+) -> None:
+    project = copy_project(tmp_path / "project")
+    assert build_site(project, tmp_path / "published").returncode == 0
+    printed.clear()
+    _edit_summary(project, "security-officer")
+    site = tmp_path / "preview"
+    _serve_build(project, site)
+    assert printed == []  # a preview never waits for the browser
+    edited = (site / "roles" / "security-officer" / "index.html").read_text(encoding="utf-8")
+    assert "本次预览没有生成这个文件" in edited
+    assert "security-officer.pdf" not in edited
+    assert not (site / "downloads" / "roles" / "security-officer.pdf").exists()
+    other = (site / "roles" / "cs-specialist" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../downloads/roles/cs-specialist.pdf"' in other
+    assert (site / "downloads" / "roles" / "cs-specialist.pdf").is_file()
+    # The whole handbook holds the edited role's page, so it waits for the published build too.
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "handbook.pdf" not in home and "本次预览没有生成这个文件" in home

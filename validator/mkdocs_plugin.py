@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from validator import search_index
 from validator.engine import run
 from validator.errors import ToolError
 from validator.exports import write_downloads
-from validator.exports.pdf import pdf_available
+from validator.exports.pdf import pdf_available, unprinted
 from validator.findings import Severity
 from validator.model import Handbook
 from validator.render import Site, expand_nav, nav_paths, render
@@ -123,7 +124,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.offered = Downloads(pdf=wanted and pdf_available(), workbook=wanted)
         if wanted and not self.offered.pdf:
             log.warning("Chromium is not installed: the site links no PDFs (make installs it).")
-        self.site = render(result.handbook, self.offered, change_log(root, result, self.history))
+        history = change_log(root, result, self.history)
+        self.site = render(result.handbook, self.offered, history)
+        if self.serving and self.offered.pdf:
+            # A preview does not wait for Chromium: pages changed since their last print say
+            # that the published build makes their PDF, and the others link to it as usual.
+            cache = self.root / self.config.cache_dir / "pdf"
+            missing = unprinted(result.handbook, self.site.pages, cache)
+            if missing:
+                self.offered = replace(self.offered, missing=missing)
+                self.site = render(result.handbook, self.offered, history)
         config["nav"] = expand_nav(config["nav"], self.site) if config["nav"] else self.site.nav
         return config
 
@@ -192,6 +202,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 pdf=self.offered.pdf,
                 cache=self.root / self.config.cache_dir,
                 pages=self.site.pages if self.site is not None else None,
+                print_missing=not self.serving,
             )
         except ToolError as error:
             raise PluginError(error.text.get(self.config.lang)) from error

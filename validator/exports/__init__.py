@@ -37,10 +37,12 @@ def write_downloads(
     pdf: bool = True,
     cache: Path | None = None,
     pages: dict[str, str] | None = None,
+    print_missing: bool = True,
 ) -> None:
     """The site's downloads (data, workbook and, with ``pdf``, the PDFs) into ``folder``;
     those whose sources did not change are taken from ``cache``. ``pages`` are the site's
-    rendered pages, when the caller has them (the PDFs print the same Markdown)."""
+    rendered pages, when the caller has them (the PDFs print the same Markdown). Without
+    ``print_missing``, PDFs not in the cache are left out (a preview)."""
     make_folder(folder)
     key = fingerprint(handbook) if cache is not None else ""
     kept = None if cache is None else cache / "data"
@@ -48,7 +50,8 @@ def write_downloads(
         write = functools.partial(_export, exporter, handbook, stdout)
         reuse_or_write(folder / name, key, kept, write)
     if pdf:
-        export_pdf(handbook, str(folder), stdout, None if cache is None else cache / "pdf", pages)
+        pdf_cache = None if cache is None else cache / "pdf"
+        export_pdf(handbook, str(folder), stdout, pdf_cache, pages, print_missing=print_missing)
 
 
 def _export(exporter: Exporter, handbook: Handbook, stdout: TextIO, target: Path) -> None:

@@ -245,12 +245,15 @@ def export_pdf(
     stdout: TextIO,
     cache: Path | None = None,
     pages: dict[str, str] | None = None,
+    *,
+    print_missing: bool = True,
 ) -> None:
     """Write one PDF per role under ``output/roles/`` and ``output/handbook.pdf``.
 
     With ``cache``, a PDF whose pages (their Markdown), footer and printing code are unchanged
     since an earlier run is copied from there instead of printed again. ``pages`` are the
-    rendered pages when the caller has them already (the site build).
+    rendered pages when the caller has them already (the site build). Without
+    ``print_missing`` only cached prints are written (a preview, see :func:`unprinted`).
     """
     if output == "-":
         raise ToolError(
@@ -276,38 +279,58 @@ def export_pdf(
     make_folder(folder / "roles")
     pages = render(handbook).pages if pages is None else pages
     footer = _footer(handbook, handbook.today)
-    # Each file with what it is made from: a cached print is found by those inputs alone, so
-    # an unchanged role costs a hash, not a Markdown conversion.
-    jobs: list[tuple[Path, object, Callable[[], str]]] = []
+    jobs = _jobs(handbook, pages)
+    # A handbook that grew into volumes (or shrank back) leaves no file of the other layout
+    # behind to mislead a reader; check_output made sure each is a previous export.
+    targets = {folder / path for path, _, _ in jobs}
+    for stale in [folder / "handbook.pdf", *folder.glob(VOLUME_PATTERN)]:
+        if stale not in targets:
+            stale.unlink(missing_ok=True)
+    printing: list[tuple[Path, str, Path | None]] = []
+    for path, made_from, make in jobs:
+        target = folder / path
+        cached = None if cache is None else _cached(cache, handbook, footer, made_from)
+        if cached is not None and cached.is_file():
+            write_atomically(target, functools.partial(_copy, cached))
+        elif print_missing:
+            printing.append((target, make(), cached))
+    if printing:
+        asyncio.run(_print_all(printing, footer, _workers(len(printing))))
+
+
+def unprinted(handbook: Handbook, pages: dict[str, str], cache: Path) -> frozenset[str]:
+    """The PDFs (site paths) that no earlier print in ``cache`` holds: those of pages changed
+    since they were last printed."""
+    footer = _footer(handbook, handbook.today)
+    return frozenset(
+        f"{FOLDER}/{path}"
+        for path, made_from, _ in _jobs(handbook, pages)
+        if not _cached(cache, handbook, footer, made_from).is_file()
+    )
+
+
+def _jobs(handbook: Handbook, pages: dict[str, str]) -> list[tuple[str, object, Callable[[], str]]]:
+    """Every PDF (its path in the downloads folder) with what it is made from and how to make
+    its document: a cached print is found by those inputs alone, so an unchanged role costs a
+    hash, not a Markdown conversion."""
+    jobs: list[tuple[str, object, Callable[[], str]]] = []
     for role in handbook.all("role"):
         page, title = pages[f"roles/{role.id}.md"], role.display("zh")
-        target = folder / "roles" / f"{role.id}.pdf"
-        jobs.append((target, (title, page), functools.partial(_role_document, title, page)))
+        make = functools.partial(_role_document, title, page)
+        jobs.append((f"roles/{role.id}.pdf", (title, page), make))
     every = volumes(handbook)
     listing = [(v.number, v.title, v.path) for v in every]
     for volume in every:
         parts = _parts(handbook, volume)
         inputs = (listing, volume.number, parts, [pages[p] for _, m in parts for _, p in m])
         build = functools.partial(_volume, handbook, pages, volume, every, parts)
-        jobs.append((folder / volume.path.removeprefix(f"{FOLDER}/"), inputs, build))
-    # A handbook that grew into volumes (or shrank back) leaves no file of the other layout
-    # behind to mislead a reader; check_output made sure each is a previous export.
-    targets = {target for target, _, _ in jobs}
-    for stale in [folder / "handbook.pdf", *folder.glob(VOLUME_PATTERN)]:
-        if stale not in targets:
-            stale.unlink(missing_ok=True)
-    printing: list[tuple[Path, str, Path | None]] = []
-    for target, made_from, make in jobs:
-        cached = None
-        if cache is not None:
-            material = repr((_PRINTER, footer, handbook.settings.get("title"), made_from))
-            cached = cache / f"{hashlib.sha256(material.encode()).hexdigest()}.pdf"
-            if cached.is_file():
-                write_atomically(target, functools.partial(_copy, cached))
-                continue
-        printing.append((target, make(), cached))
-    if printing:
-        asyncio.run(_print_all(printing, footer, _workers(len(printing))))
+        jobs.append((volume.path.removeprefix(f"{FOLDER}/"), inputs, build))
+    return jobs
+
+
+def _cached(cache: Path, handbook: Handbook, footer: str, made_from: object) -> Path:
+    material = repr((_PRINTER, footer, handbook.settings.get("title"), made_from))
+    return cache / f"{hashlib.sha256(material.encode()).hexdigest()}.pdf"
 
 
 def _workers(documents: int) -> int:

@@ -95,6 +95,15 @@ class Downloads:
 
     pdf: bool = True
     workbook: bool = True
+    missing: frozenset[str] = frozenset()
+    """Files this build does not make although their kind is offered (a preview leaves the
+    PDFs of pages changed since their last print to the published build)."""
+
+    def offers(self, target: str) -> bool:
+        """Whether the file ``target`` (a site path) is published by this build."""
+        if target in self.missing:
+            return False
+        return self.pdf if target.endswith(".pdf") else self.workbook
 
 
 def download_link(here: str, target: str, label: str, available: bool) -> str:

@@ -63,12 +63,20 @@ def home(handbook: Handbook, downloads: Downloads) -> str:
     ]
     every = volumes(handbook)
     if len(every) == 1:
-        lines += [download_link(here, every[0].path, "下载整本手册（PDF）", downloads.pdf), ""]
+        lines += [
+            download_link(
+                here, every[0].path, "下载整本手册（PDF）", downloads.offers(every[0].path)
+            ),
+            "",
+        ]
     else:
         lines += ["## 下载打印版（PDF）", "", f"手册分为 {len(every)} 册，按需要打印其中一册：", ""]
         lines += [
             download_link(
-                here, volume.path, f"第 {volume.number} 册：{esc(volume.title)}", downloads.pdf
+                here,
+                volume.path,
+                f"第 {volume.number} 册：{esc(volume.title)}",
+                downloads.offers(volume.path),
             )
             for volume in every
         ]

@@ -46,7 +46,10 @@ def role_page(handbook: Handbook, role: Entity, downloads: Downloads) -> str:
         "",
         *_at_a_glance(handbook, here, role, specialties),
         download_link(
-            here, role_pdf(role.id), "下载打印版岗位说明书（PDF，含签字栏）", downloads.pdf
+            here,
+            role_pdf(role.id),
+            "下载打印版岗位说明书（PDF，含签字栏）",
+            downloads.offers(role_pdf(role.id)),
         ),
         "",
         "## 岗位概述 {#summary}",

@@ -203,7 +203,7 @@ def training_index(handbook: Handbook, downloads: Downloads) -> str:
         ]
     lines += [
         download_link(
-            here, WORKBOOK, "下载培训矩阵与年度培训计划（Excel 工作簿）", downloads.workbook
+            here, WORKBOOK, "下载培训矩阵与年度培训计划（Excel 工作簿）", downloads.offers(WORKBOOK)
         ),
         "",
     ]
