@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
+
 from tests.conftest import REPO, TODAY
 from validator.engine import run
 
@@ -80,9 +82,37 @@ def test_cleaners_take_no_work_at_height_welding_or_plumbing_unless_they_do_the_
     assert code == 0
     role = next(r for r in json.loads(out)["roles"] if r["id"] == "env-attendant")
     for path in role["training_paths"]:
-        assert not {"m-cert-01", "m-eng-03"} & set(path["modules"]), path["specialty"]
+        assert not {"m-cert-01", "m-cert-02", "m-eng-03"} & set(path["modules"]), path["specialty"]
     cleaning = next(p for p in role["training_paths"] if p["specialty"] == "cleaning")
     assert {(g["condition"], tuple(g["modules"])) for g in cleaning["conditional"]} == {
         ("cleans-water-tanks", ("m-eng-03",)),
         ("works-at-height", ("m-cert-01",)),
     }
+
+
+def test_every_post_held_to_the_managers_minimum_has_a_yearly_safety_refresher(
+    run_cli: Cli,
+) -> None:
+    # The managers' yearly minimum includes at least 12 hours of safety refresher (mirroring
+    # the 12-hour yearly refresher for safety managers).
+    code, out, _ = run_cli("export", "json", "-o", "-", "--root", str(REPO))
+    assert code == 0
+    document = json.loads(out)
+    modules = {m["id"]: m for m in document["modules"]}
+    training = yaml.safe_load((REPO / "policies" / "handbook.yaml").read_text("utf-8"))["training"]
+    managers = {
+        r["id"]
+        for r in document["roles"]
+        if training["role_min_hours"].get(r["id"], training["min_hours_per_year"][r["tier"]]) >= 60
+    }
+    held = [r for r in document["roles"] if r["id"] in managers]
+    assert len(held) == 5
+    for role in held:
+        for path in role["training_paths"]:
+            safety = sum(
+                modules[m]["refresh"]["hours"] * 12 / modules[m]["refresh"]["every_months"]
+                for m in path["modules"]
+                if modules[m]["category"] == "safety" and modules[m].get("refresh")
+            )
+            assert safety >= 12, role["id"]
+            assert "m-pm-04" in path["modules"], role["id"]

@@ -24,7 +24,9 @@ Post = tuple[str, str | None]
 ARTICLE = re.compile(r"<article.*?</article>", re.S)
 ROLE_HREF = re.compile(r'href="\.\./\.\./roles/([a-z0-9-]+)/"')
 MODULE_HREF = re.compile(r'href="\.\./\.\./training/(m-[a-z0-9-]+)/"')
-HOURS = re.compile(r"首年合计 <strong>([\d.]+)</strong> 学时")
+HOURS = re.compile(
+    r"首年合计 <strong>([\d.]+)</strong> 学时，之后每年复训约 <strong>(\d+)</strong> 学时"
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +71,12 @@ def _from_json(document: dict[str, object]) -> tuple[dict[str, set[str]], dict[P
         takers[module["id"]] = set(module["roles"])
     for role in _roles(document):
         for path in role["training_paths"]:  # type: ignore[attr-defined]
+            # The site shows steady-state hours rounded to the hour; the workbook has no
+            # steady-state total and is compared on the first two only.
             posts[(str(role["id"]), path["specialty"])] = (
                 tuple(path["modules"]),
                 float(path["first_year_hours"]),
+                round(float(path["yearly_hours"])),
             )
     return takers, posts
 
@@ -105,6 +110,7 @@ def _from_site(
             posts[(role_id, specialty)] = (
                 tuple(MODULE_HREF.findall(first_table)),
                 float(hours.group(1)),
+                int(hours.group(2)),
             )
     return takers, posts
 
@@ -147,7 +153,9 @@ def _from_explain(
         listed = line.removeprefix("  受训岗位: ")
         takers[module["id"]] = set() if listed == "—" else set(listed.split(", "))
     posts: dict[Post, object] = {}
-    path_line = re.compile(r"^  培训路径(?: \((.+)\))?: (.*) \(首年 ([\d.]+) 学时")
+    path_line = re.compile(
+        r"^  培训路径(?: \((.+)\))?: (.*) \(首年 ([\d.]+) 学时，之后每年 ([\d.]+) 学时"
+    )
     for role in _roles(document):
         code, out, _ = run_cli("explain", str(role["id"]), "--root", str(REPO), "--lang", "zh")
         assert code == 0
@@ -157,6 +165,7 @@ def _from_explain(
                 posts[(str(role["id"]), match.group(1))] = (
                     tuple(match.group(2).split(" → ")),
                     float(match.group(3)),
+                    round(float(match.group(4))),
                 )
     return takers, posts
 

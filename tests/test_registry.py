@@ -183,17 +183,30 @@ def test_diff_reports_changes_to_a_new_kind(procedure_tree: Path) -> None:
     assert changes == [("procedure", "key-handover", "changed", ("role",), "操作规程")]
 
 
+def _named_kinds(node: ast.AST, names: set[str]) -> set[str]:
+    """The kind names a collection literal holds, in its items or in collections nested in them
+    (a table of rows, one kind per row, lists kinds as surely as a flat tuple)."""
+    items: list[ast.expr | None] = []
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        items = list(node.elts)
+    elif isinstance(node, ast.Dict):
+        items = list(node.keys)
+    found = set()
+    for item in items:
+        if isinstance(item, ast.Constant) and item.value in names:
+            found.add(item.value)
+        elif item is not None:
+            found |= _named_kinds(item, names)
+    return found
+
+
 def _kind_literals(source: str, names: set[str]) -> Iterator[tuple[int, list[str]]]:
+    reported: set[int] = set()
     for node in ast.walk(ast.parse(source)):
-        items: list[ast.expr | None] = []
-        if isinstance(node, ast.Tuple | ast.List | ast.Set):
-            items = list(node.elts)
-        elif isinstance(node, ast.Dict):
-            items = list(node.keys)
-        found = {
-            item.value for item in items if isinstance(item, ast.Constant) and item.value in names
-        }
-        if len(found) >= 2:
+        found = _named_kinds(node, names)
+        # One report per line: a collection's rows on its own line are the same listing.
+        if len(found) >= 2 and node.lineno not in reported:
+            reported.add(node.lineno)
             yield node.lineno, sorted(found)
 
 
@@ -213,6 +226,8 @@ def test_the_check_finds_a_listing_of_kinds() -> None:
     names = {kind.name for kind in KINDS}
     listed = list(_kind_literals('KINDS = ("role", "duty")\nx = {"tier": 1}\n', names))
     assert listed == [(1, ["duty", "role"])]
+    table = 'T = (\n    ("category", "training-category"),\n    ("stages", "training-stage"),\n)\n'
+    assert list(_kind_literals(table, names)) == [(1, ["training-category", "training-stage"])]
 
 
 def _chain(root: Path, length: int) -> None:

@@ -154,6 +154,9 @@ class Kind:
     their parent's page."""
     text_keys: tuple[str, ...] = ("text", "summary", "metric")
     """Which bilingual fields describe an entity, in order of preference (for ``explain``)."""
+    named_by: str | None = None
+    """For a vocabulary the training system describes: the module field whose values are ids
+    of this kind (``category``, ``stages``, ``delivery``)."""
 
     @property
     def top_level(self) -> bool:
@@ -531,6 +534,7 @@ KINDS = Registry(
             within="training-system",
             list_key="categories",
             links=(_sources(),),
+            named_by="category",
         ),
         Kind(
             "training-stage",
@@ -539,6 +543,7 @@ KINDS = Registry(
             within="training-system",
             list_key="stages",
             links=(_sources(),),
+            named_by="stages",
         ),
         Kind(
             "delivery-method",
@@ -547,6 +552,7 @@ KINDS = Registry(
             within="training-system",
             list_key="delivery_methods",
             links=(_sources(),),
+            named_by="delivery",
         ),
         Kind(
             "assessment-level",

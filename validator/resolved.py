@@ -74,6 +74,14 @@ class PlanEntry:
     steady_months: tuple[int, ...]
     """Months of a steady-state year in which the refresher falls (empty for intervals longer
     than a year in the years it does not fall)."""
+    first_year_refreshers: tuple[int, ...] = ()
+    """Months of the first year, after the first run, in which the refresher already falls: a
+    six-monthly drill first run in month 1 is run again in month 7 of the same year."""
+
+    @property
+    def first_year_hours(self) -> float:
+        """The module's hours in year one: the first run and the refreshers falling in it."""
+        return self.hours + self.refresher_hours * len(self.first_year_refreshers)
 
 
 @dataclass(frozen=True)
@@ -106,8 +114,9 @@ class TrainingPath:
 
     @property
     def first_year_hours(self) -> float:
-        """Hours of one full run of every module: what a new hire takes in the first year."""
-        return sum(float(m.data["hours"]) for m in self.modules)
+        """What a new hire takes in the first year: one full run of every module, plus the
+        refreshers that already fall within the year (those more frequent than yearly)."""
+        return sum(entry.first_year_hours for entry in self.plan)
 
     @property
     def yearly_hours(self) -> float:
@@ -117,7 +126,7 @@ class TrainingPath:
     @property
     def certification_first_year(self) -> float:
         """The first-year hours of certification training (external certification modules)."""
-        return sum(float(m.data["hours"]) for m in self.modules if is_certification(m))
+        return sum(e.first_year_hours for e in self.plan if is_certification(e.module))
 
     @property
     def certification_yearly(self) -> float:
@@ -130,7 +139,8 @@ class TrainingPath:
 
         Modules staged before the post start in month 1; the others follow, in prerequisite
         order, spread over months 2 to 12. A refresher falls every ``every_months`` after the
-        first run; the steady-state year shows the months of a year in which it falls.
+        first run, already in the first year when that is more often than yearly; the
+        steady-state year shows the months of a year in which it falls.
         """
         return _plan(self.modules)
 
@@ -159,6 +169,8 @@ class TrainingPath:
                     "module": entry.module.id,
                     "first_year_month": entry.first_year_month,
                     "hours": entry.hours,
+                    "first_year_refresh_months": list(entry.first_year_refreshers),
+                    "first_year_hours": entry.first_year_hours,
                     "refresh_every_months": entry.every_months,
                     "refresh_hours": entry.refresher_hours,
                     "steady_state_months": list(entry.steady_months),
@@ -200,11 +212,12 @@ def _before_post(module: Entity) -> bool:
 
 def _plan(modules: tuple[Entity, ...]) -> tuple[PlanEntry, ...]:
     during = [m for m in modules if not _before_post(m)]
+    # Positions looked up, not searched: a path may hold thousands of modules.
+    position = {m.id: index for index, m in enumerate(during)}
     entries = []
     for module in modules:
         # Before the post: month 1; the rest spread over months 2 to 12, prerequisites first.
-        spread = 2 + (during.index(module) * 11) // len(during) if module in during else 1
-        month = 1 if _before_post(module) else spread
+        month = 2 + (position[module.id] * 11) // len(during) if module.id in position else 1
         refresh = module.data.get("refresh") or {}
         every = int(refresh["every_months"]) if refresh else None
         entries.append(
@@ -215,9 +228,16 @@ def _plan(modules: tuple[Entity, ...]) -> tuple[PlanEntry, ...]:
                 every,
                 float(refresh.get("hours", 0)),
                 _steady_months(month, every),
+                _first_year_refreshers(month, every),
             )
         )
     return tuple(entries)
+
+
+def _first_year_refreshers(first: int, every: int | None) -> tuple[int, ...]:
+    if every is None:
+        return ()
+    return tuple(range(first + every, 13, every))
 
 
 def _steady_months(first: int, every: int | None) -> tuple[int, ...]:

@@ -91,10 +91,11 @@ def build_workbook(handbook: Handbook) -> Any:
     paths = handbook.resolved.paths
     for role in roles:
         for path in paths[role.id]:
-            taken = {m.id for m in path.modules}
+            # A module's first-year hours include the refreshers that fall within the year.
+            taken = {entry.module.id: entry.first_year_hours for entry in path.plan}
             label = path.post.label("zh")
-            cells = [float(m.data["hours"]) if m.id in taken else None for m in modules]
-            matrix_rows.append([label, *cells, sum(c for c in cells if c is not None)])
+            cells = [taken.get(m.id) for m in modules]
+            matrix_rows.append([label, *cells, path.first_year_hours])
     header = ["岗位", *(f"{module_code(m.id)} {m.display('zh')}" for m in modules), "合计学时"]
     _sheet(workbook, MATRIX, header, matrix_rows)
 
@@ -185,7 +186,9 @@ def _plan_rows(post: str, who: str, entry: PlanEntry) -> list[list[Any]]:
     interval = f"每 {entry.every_months} 个月" if entry.every_months else "一次性"
     first: list[Any] = [None] * 12
     first[entry.first_year_month - 1] = entry.hours
-    rows = [[post, who, code, title, "首年", *first, entry.hours, interval]]
+    for month in entry.first_year_refreshers:
+        first[month - 1] = entry.refresher_hours
+    rows = [[post, who, code, title, "首年", *first, entry.first_year_hours, interval]]
     if entry.every_months:
         later: list[Any] = [None] * 12
         for month in entry.steady_months:

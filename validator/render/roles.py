@@ -232,9 +232,9 @@ def _training(
     lines = [
         "## 培训路径 {#training}",
         "",
-        "按先修顺序排列。首年学时是新员工第一年把路径上每个模块完整学一遍的学时；之后每年的学时"
-        "按各模块的复训间隔折算。只有部分人员才做的任务（例如高处作业）所需的培训单独列出，"
-        "不计入本岗位全体人员的学时。",
+        "按先修顺序排列。首年学时是新员工第一年把路径上每个模块完整学一遍的学时，加上第一年内"
+        "就到期的复训（例如每 6 个月一次的演练）；之后每年的学时按各模块的复训间隔折算。"
+        "只有部分人员才做的任务（例如高处作业）所需的培训单独列出，不计入本岗位全体人员的学时。",
         "",
     ]
     required = resolved.minimum_hours(role)
@@ -299,6 +299,9 @@ def _plan(handbook: Handbook, here: str, path: TrainingPath) -> list[str]:
     rows = []
     for entry in path.plan:
         first = "上岗前" if entry.first_year_month == 1 else f"第 {entry.first_year_month} 个月"
+        if entry.first_year_refreshers:
+            again = "、".join(str(m) for m in entry.first_year_refreshers)
+            first += f"；第 {again} 个月复训，每次 {entry.refresher_hours:g} 学时"
         if entry.every_months is None:
             later = "—"
         elif entry.every_months > 12:

@@ -118,15 +118,10 @@ def training_system_page(handbook: Handbook, system: Entity, downloads: Download
         text = text_pair(principle.text("text", "zh"), (principle.data.get("text") or {}).get("en"))
         lines.append(f"- {text}{provenance(handbook, here, principle)}")
     lines.append("")
-    sections = (
-        ("training-category", "培训类别", "category"),
-        ("training-stage", "培训阶段", "stages"),
-        ("delivery-method", "培训方式", "delivery"),
-    )
-    for kind, heading, field in sections:
-        lines += [f"## {heading}", ""]
-        for entity in handbook.all(kind):
-            used = _modules_using(handbook, field, entity.id)
+    for vocabulary in (kind for kind in handbook.kinds if kind.named_by):
+        lines += [f"## {vocabulary.label.zh}", ""]
+        for entity in handbook.all(vocabulary.name):
+            used = _modules_using(handbook, vocabulary.named_by or "", entity.id)
             body = [bilingual(entity, "summary"), ""]
             body += [f"使用它的模块：{used} 个" if used else "目前没有模块使用。", ""]
             lines += _entry(handbook, here, entity, body)

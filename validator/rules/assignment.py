@@ -214,18 +214,25 @@ def certificate_condition(handbook: Handbook) -> Iterator[Problem]:
     - 条件必须是这个岗位在 `conditions:` 中声明过的；
     - 有条件的证书，其取证模块不能在这个岗位所有人的路径上（否则每个保洁员都要去考焊工证），
       而要在该条件的模块中；
-    - 没有条件的证书，其取证模块必须在这个岗位的路径上。
+    - 没有条件的证书，其取证模块必须在这个岗位的路径上；
+    - 反过来，模块准备的证书如果只有满足某个条件的人员才需要，这个模块就不能因为别的条件
+      （或不带条件）落到岗位上：一个模块同时准备高处作业证和焊工证，从事高处作业的保洁员
+      就得去学焊接。
 
     A role's certificate requirement may carry a condition (only those who work at height need
     the work-at-height certificate). The condition must be one the role declares under
     `conditions:`; the module preparing a conditional certificate must not be on every holder's
     path (or every cleaner would sit a welding exam) but among the condition's modules; the
-    module preparing an unconditional one must be on the post's path.
+    module preparing an unconditional one must be on the post's path. Conversely, a module
+    that prepares a certificate only holders of one condition need must not reach a post
+    through another condition (or none): a module preparing both the work-at-height and the
+    welding certificates would send every cleaner who works at height to welding training.
 
     **怎么改 / Fix:** 调整取证模块的 `audience:`：有条件的证书用 `conditions:`，无条件的用
-    `roles:` 或 `specialties:`。
+    `roles:` 或 `specialties:`；一个模块准备几个条件不同的证书时，按证书拆成几个模块。
     Fix the preparing module's `audience:`: `conditions:` for a conditional certificate,
-    `roles:` or `specialties:` for an unconditional one.
+    `roles:` or `specialties:` for an unconditional one; split a module that prepares
+    certificates for different conditions into one module per certificate.
     """
     resolved = handbook.resolved
     for role in handbook.all("role"):
@@ -242,6 +249,83 @@ def certificate_condition(handbook: Handbook) -> Iterator[Problem]:
                 if problem is not None:
                     yield problem
                     break
+    yield from _certificates_beyond_their_condition(handbook)
+
+
+def _certificates_beyond_their_condition(handbook: Handbook) -> Iterator[Problem]:
+    """Modules that reach a post through one condition (or none) while preparing a certificate
+    that post's holders need only under another: once per role, module and certificate."""
+    # A certificate required somewhere without a condition may be taken by anyone (a manager
+    # may sit the safety-manager course without being required to hold it); one required only
+    # under conditions belongs to the holders of those conditions.
+    anywhere: dict[str, set[str | None]] = {}
+    for role in handbook.all("role"):
+        for need in role.data.get("certificates") or []:
+            anywhere.setdefault(need["certificate"], set()).add(need.get("condition"))
+    for role in handbook.all("role"):
+        needs = role.data.get("certificates") or []
+        reported: set[tuple[str, str]] = set()
+        for path in handbook.resolved.paths_of(role):
+            reached: list[tuple[Entity, str | None]] = [(m, None) for m in path.modules]
+            reached += [(m, g.condition) for g in path.conditional for m in g.modules]
+            for module, through in reached:
+                for index, certificate in enumerate(module.data.get("certificates") or []):
+                    own = [
+                        (number, need)
+                        for number, need in enumerate(needs)
+                        if need["certificate"] == certificate
+                        and need.get("specialty") in (None, path.specialty)
+                    ]
+                    if own and through is None:
+                        continue  # the requirement's own check above reports these
+                    wanted = {need.get("condition") for _, need in own} if own else None
+                    if wanted is None:
+                        wanted = anywhere.get(certificate, {None})
+                    if None in wanted or through in wanted or (module.id, certificate) in reported:
+                        continue
+                    reported.add((module.id, certificate))
+                    related = tuple(
+                        role.ref / "certificates" / number / "condition" for number, _ in own
+                    )
+                    yield _beyond_condition(
+                        module, index, certificate, wanted, path, through, related
+                    )
+
+
+def _beyond_condition(
+    module: Entity,
+    index: int,
+    certificate: str,
+    wanted: set[str | None],
+    path: TrainingPath,
+    through: str | None,
+    related: tuple[Ref, ...],
+) -> Problem:
+    needed = "、".join(sorted(str(c) for c in wanted))
+    needed_en = ", ".join(sorted(str(c) for c in wanted))
+    post, post_en = path.post.label("zh"), path.post.label("en")
+    if through:
+        who = f"{post}中满足条件 “{through}” 的人员也要学它"
+        who_en = f"holders of '{through}' on the post {post_en} take it too"
+    else:
+        who = f"它在{post}所有人员的培训路径上"
+        who_en = f"it is on the path of every {post_en}"
+    return Problem(
+        module.ref / "certificates" / index,
+        Text(
+            f"模块 “{module.id}” 为证书 “{certificate}” 做准备，只有满足条件 “{needed}” 的人员"
+            f"需要这个证书，但{who}。",
+            f"The module '{module.id}' prepares for '{certificate}', which only holders of "
+            f"'{needed_en}' need, yet {who_en}.",
+        ),
+        Text(
+            f"把为 “{certificate}” 做准备的内容拆成单独的模块，受训对象写 conditions: [{needed}]。",
+            f"Move the preparation for '{certificate}' into a module of its own with the "
+            f"audience conditions: [{needed_en}].",
+        ),
+        related,
+        subject=module.id,
+    )
 
 
 def _certificate_on_path(
@@ -270,8 +354,10 @@ def _certificate_on_path(
                 f"({', '.join(m.id for m in preparing)}) are not on the post's path.",
             ),
             Text(
-                f"在 {preparing[0].id} 的 audience: 中加入 {role.id}。",
-                f"Add {role.id} to the audience: of {preparing[0].id}.",
+                f"在 {preparing[0].id} 的 audience: 中加入 {role.id}；如果只有做某项任务的人员"
+                "才需要这个证书，给这条持证要求加上 condition:。",
+                f"Add {role.id} to the audience: of {preparing[0].id}; if only those who do a "
+                "certain task need the certificate, give this requirement a condition:.",
             ),
             (preparing[0].ref / "audience",),
             subject=role.id,

@@ -135,17 +135,18 @@ def training_hours(handbook: Handbook) -> Iterator[Problem]:
     Each post's training hours, in the first year and every year after, meet its minimum.
 
     按每个岗位（有专业方向的按每个专业方向）的培训路径计算两个数：首年学时（路径上每个模块
-    完整学一遍）和之后每年的学时（每个模块每年的复训学时 = 复训学时 × 12 ÷ 复训间隔）。两个数
-    都不能低于最低要求。最低要求写在 `handbook.yaml`：`training.role_min_hours` 中有这个岗位就用
-    它，否则用 `training.min_hours_per_year` 中所在层级的要求。`training.certification_hours` 为
-    `separate`（取证与复审学时另计）时，外部取证模块（`delivery` 含 `external-cert`）的学时不计入。
-    只有满足条件的人员才学的模块也不计入。
+    完整学一遍，加上第一年内就到期的复训）和之后每年的学时（每个模块每年的复训学时 =
+    复训学时 × 12 ÷ 复训间隔）。两个数都不能低于最低要求。最低要求写在 `handbook.yaml`：
+    `training.role_min_hours` 中有这个岗位就用它，否则用 `training.min_hours_per_year` 中所在
+    层级的要求。`training.certification_hours` 为 `separate`（取证与复审学时另计）时，外部取证
+    模块（`delivery` 含 `external-cert`）的学时不计入。只有满足条件的人员才学的模块也不计入。
 
     Two figures per post (per specialty where the role has them): first-year hours (one full run
-    of every module on the path) and yearly hours after that (each module's refresher hours ×
-    12 ÷ its interval). Neither may fall below the minimum: the role's own
-    `training.role_min_hours` in `handbook.yaml`, else its tier's `training.min_hours_per_year`.
-    With `training.certification_hours: separate`, external certification modules do not count;
+    of every module on the path, plus the refreshers that already fall within that year) and
+    yearly hours after that (each module's refresher hours × 12 ÷ its interval). Neither may
+    fall below the minimum: the role's own `training.role_min_hours` in `handbook.yaml`, else
+    its tier's `training.min_hours_per_year`. With `training.certification_hours: separate`,
+    external certification modules do not count;
     nor do modules only holders of a condition take.
 
     **怎么改 / Fix:** 增加路径上模块的复训学时，让岗位参加更多模块，或调整最低要求。

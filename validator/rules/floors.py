@@ -64,6 +64,7 @@ def floor_respected(handbook: Handbook) -> Iterator[Problem]:
                 if respects(target, floor):
                     continue
                 scope = (floor.get("scope") or {}).get("zh")
+                scope_en = (floor.get("scope") or {}).get("en") or scope
                 yield Problem(
                     where / "value",
                     Text(
@@ -71,7 +72,8 @@ def floor_respected(handbook: Handbook) -> Iterator[Problem]:
                         f"{floor['op']} {floor['value']:g}"
                         f"{'（' + scope + '）' if scope else ''}宽松。",
                         f"The target of '{level}' ({target['op']} {target['value']:g}) is looser "
-                        f"than the statutory floor ({floor['op']} {floor['value']:g}).",
+                        f"than the statutory floor ({floor['op']} {floor['value']:g}"
+                        f"{', ' + scope_en if scope_en else ''}).",
                     ),
                     Text(
                         f"把目标改为至少 {floor['op']} {floor['value']:g}。",

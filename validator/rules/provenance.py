@@ -37,6 +37,8 @@ def status_backed(handbook: Handbook) -> Iterator[Problem]:
         source.id: grades.get(str(source.data.get("grade")), "")
         for source in handbook.all("source")
     }
+    # The other end of a finding: the grade of each cited source, where it can be raised.
+    grade_of = {source.id: source.ref / "grade" for source in handbook.all("source")}
     for path, document in handbook.documents.items():
         if not isinstance(document.data, dict):
             continue
@@ -56,6 +58,7 @@ def status_backed(handbook: Handbook) -> Iterator[Problem]:
                         "补上原文出处，或把状态改为 secondary。",
                         "Cite a primary source, or lower the status to secondary.",
                     ),
+                    tuple(grade_of[s] for s in dict.fromkeys(sources) if s in grade_of),
                     subject=str(item.get("id") or "") or None,
                 )
             elif status == "secondary" and not sources:

@@ -56,13 +56,6 @@ def outline_matches_hours(handbook: Handbook) -> Iterator[Problem]:
         )
 
 
-_VOCABULARY = (
-    ("category", "training-category", "categories"),
-    ("stages", "training-stage", "stages"),
-    ("delivery", "delivery-method", "delivery_methods"),
-)
-
-
 @rule("training-system-describes")
 def training_system_describes(handbook: Handbook) -> Iterator[Problem]:
     """培训模块用到的类别、阶段、方式和考核层级都在培训体系中有说明。
@@ -85,9 +78,12 @@ def training_system_describes(handbook: Handbook) -> Iterator[Problem]:
     if system is None:
         return
     levels = {entity.data.get("level") for entity in handbook.all("assessment-level")}
+    vocabularies = [kind for kind in handbook.kinds if kind.named_by]
     for module in handbook.all("module"):
         data = module.data
-        for field, kind, key in _VOCABULARY:
+        for vocabulary in vocabularies:
+            field, kind = vocabulary.named_by or "", vocabulary.name
+            key = vocabulary.list_key or vocabulary.name
             values = data.get(field)
             listed = values if isinstance(values, list) else [values]
             for index, value in enumerate(listed):
