@@ -42,26 +42,37 @@ MODULE = "policies/training/m-cs-01.yaml"
 
 @dataclass(frozen=True)
 class Scenario:
-    """One mistake: which file, which line (1-based) and how that line is changed."""
+    """One mistake: which file, which line (the ``nth`` line containing ``where``, so the
+    scenarios follow edits to the shipped policies) and how that line is changed."""
 
     name: str
     path: str
-    line: int
+    where: str
     change: Callable[[str], str]
+    nth: int = 1
+
+    def line(self, lines: list[str]) -> int:
+        """The 1-based number of the line this scenario changes."""
+        found = [number for number, text in enumerate(lines, 1) if self.where in text]
+        return found[self.nth - 1]
 
 
 SCENARIOS = (
-    Scenario("unclosed quote", ROLE, 7, lambda s: s.replace("zh: ", 'zh: "', 1)),
-    Scenario("tab", ROLE, 13, lambda s: "\t" + s.lstrip(" ")),
-    Scenario("full-width colon", ROLE, 4, lambda s: s.replace(": ", "：", 1)),
-    Scenario("full-width space", ROLE, 15, lambda s: "\u3000\u3000" + s.lstrip(" ")),
-    Scenario("missing colon", ROLE, 21, lambda s: s.replace(": ", " ", 1)),
-    Scenario("unknown key", ROLE, 5, lambda s: s.replace("reports_to", "reprots_to", 1)),
-    Scenario("wrong type", MODULE, 11, lambda s: s.replace("hours: 8", "hours: 四", 1)),
-    Scenario("out of range", MODULE, 11, lambda s: s.replace("hours: 8", "hours: -2", 1)),
-    Scenario("bad duty id", MODULE, 20, lambda s: s.replace("cs.reception", "CS.Reception", 1)),
-    Scenario("blank zh", ROLE, 13, lambda s: s.split("zh: ")[0] + 'zh: "  "'),
-    Scenario("wrong modeline", MODULE, 1, lambda s: s.replace("module.schema", "role.schema")),
+    Scenario("unclosed quote", ROLE, "zh: 服务中心", lambda s: s.replace("zh: ", 'zh: "', 1)),
+    Scenario("tab", ROLE, "zh: 通过前台", lambda s: "\t" + s.lstrip(" ")),
+    Scenario("full-width colon", ROLE, "tier: ", lambda s: s.replace(": ", "：", 1)),
+    Scenario(
+        "full-width space", ROLE, "status: secondary", lambda s: "\u3000\u3000" + s.lstrip(" ")
+    ),
+    Scenario("missing colon", ROLE, "status: secondary", lambda s: s.replace(": ", " ", 1), 2),
+    Scenario("unknown key", ROLE, "reports_to:", lambda s: s.replace("reports_to", "reprots_to")),
+    Scenario("wrong type", MODULE, "hours: 8", lambda s: s.replace("hours: 8", "hours: 四", 1)),
+    Scenario("out of range", MODULE, "hours: 8", lambda s: s.replace("hours: 8", "hours: -2", 1)),
+    Scenario("bad duty id", MODULE, "- cs.reception", lambda s: s.replace("cs.", "CS.", 1)),
+    Scenario("blank zh", ROLE, "zh: 通过前台", lambda s: s.split("zh: ")[0] + 'zh: "  "'),
+    Scenario(
+        "wrong modeline", MODULE, "$schema=", lambda s: s.replace("module.schema", "role.schema")
+    ),
 )
 
 SETTINGS = {
@@ -217,18 +228,19 @@ def _server(given: str | None) -> list[str]:
     return [found, "--stdio"]
 
 
-def _scratch(destination: Path, scenario: Scenario) -> Path:
+def _scratch(destination: Path, scenario: Scenario) -> tuple[Path, int]:
     if destination.exists():
         shutil.rmtree(destination)
     shutil.copytree(ROOT / "policies", destination / "policies")
     shutil.copytree(ROOT / "schemas", destination / "schemas")
     file = destination / scenario.path
     lines = file.read_text(encoding="utf-8").split("\n")
-    changed = scenario.change(lines[scenario.line - 1])
-    assert changed != lines[scenario.line - 1], scenario.name
-    lines[scenario.line - 1] = changed
+    line = scenario.line(lines)
+    changed = scenario.change(lines[line - 1])
+    assert changed != lines[line - 1], scenario.name
+    lines[line - 1] = changed
     file.write_text("\n".join(lines), encoding="utf-8")
-    return file
+    return file, line
 
 
 def main() -> int:
@@ -251,10 +263,10 @@ def main() -> int:
             for number, scenario in enumerate(SCENARIOS, 1):
                 # A fresh folder per scenario: the server never mixes up two versions of a file.
                 tree = workspace / f"case{number}"
-                file = _scratch(tree, scenario)
+                file, line = _scratch(tree, scenario)
                 lsp = server.diagnostics(file)
                 ours = [f for f in run(tree).findings if f.location.path == scenario.path]
-                print(f"== {scenario.name}: {scenario.path}, mistake on line {scenario.line}")
+                print(f"== {scenario.name}: {scenario.path}, mistake on line {line}")
                 for item in sorted(lsp, key=lambda d: d["range"]["start"]["line"])[:4]:
                     start = item["range"]["start"]
                     text = " ".join(str(item["message"]).split())

@@ -144,6 +144,29 @@ def test_unknown_rule_in_settings_suggests_the_closest(run_cli: Cli, repo_copy: 
     assert "Did you mean 'yaml-tag'?" in out
 
 
+def test_a_rule_settings_mistake_holds_back_no_cross_file_rule(
+    run_cli: Cli, repo_copy: Path
+) -> None:
+    # Every file loads, so the cross-file rules run (at their default levels) beside the
+    # settings finding: the editor sees both in one round.
+    settings = repo_copy / "policies" / "handbook.yaml"
+    text = settings.read_text(encoding="utf-8").replace("rules: {}", "rules:\n  no-such-rule: off")
+    settings.write_text(text, encoding="utf-8")
+    module = repo_copy / "policies" / "training" / "m-cs-01.yaml"
+    covers = module.read_text(encoding="utf-8").replace("  - cs.reception\n", "  - cs.recepton\n")
+    module.write_text(covers, encoding="utf-8")
+    code, out, _ = run_cli("check", "--root", str(repo_copy), "--lang", "en")
+    assert code == 1
+    setting = text.splitlines().index("  no-such-rule: off") + 1
+    typo = covers.splitlines().index("  - cs.recepton") + 1
+    assert [line.split(" ", 3)[:3] for line in out.splitlines() if ": error [" in line] == [
+        [f"policies/handbook.yaml:{setting}:3:", "error", "[rule-config]"],
+        [f"policies/training/m-cs-01.yaml:{typo}:5:", "error", "[ref-resolves]"],
+    ]
+    summary = out.splitlines()[-1]
+    assert summary.startswith("2 errors, 0 warnings in 2 files") and "did not run" not in summary
+
+
 def test_english_and_chinese_output(run_cli: Cli, repo_copy: Path) -> None:
     (repo_copy / ROLE).write_text("id: a\nid: b\n", encoding="utf-8")
     _, zh, _ = run_cli("check", "--root", str(repo_copy), "--lang", "zh")

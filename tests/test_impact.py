@@ -214,6 +214,51 @@ def test_certificate_refresher_and_review_cycle(run_cli: Cli, repo: Path) -> Non
     ]
 
 
+RECEPTION_AUDIENCE = (
+    "roles: [cs-specialist, cs-supervisor, eng-supervisor, env-supervisor, security-supervisor]"
+)
+
+
+def test_a_narrowed_audience_names_the_posts_that_lose_the_module(run_cli: Cli, repo: Path) -> None:
+    edit(
+        repo,
+        "policies/training/m-cs-01.yaml",
+        RECEPTION_AUDIENCE,
+        "roles: [cs-specialist, cs-supervisor]",
+    )
+    lost = ["eng-supervisor", "env-supervisor", "security-supervisor"]
+    assert weakened(diff(run_cli, repo)) == [
+        ("audience-narrowed", "m-cs-01", "audience", post, None) for post in lost
+    ]
+    out = diff(run_cli, repo, "markdown", "en")
+    assert out.index("audience narrowed") < out.index("#### Changes")
+    assert (
+        "- **audience narrowed (these posts no longer take it)**: training module `m-cs-01` "
+        "`audience`: `security-supervisor` → —\n"
+    ) in out
+
+
+def test_a_wider_audience_or_a_module_still_taken_as_a_prerequisite_is_no_loss(
+    run_cli: Cli, repo: Path
+) -> None:
+    edit(
+        repo,
+        "policies/training/m-cs-01.yaml",
+        RECEPTION_AUDIENCE,
+        RECEPTION_AUDIENCE.replace("]", ", project-manager]"),
+    )
+    assert weakened(diff(run_cli, repo)) == []
+    # Every new hire took the orientation module; now only customer service names it. The posts
+    # that take the reception module still reach it as that module's prerequisite.
+    edit(repo, "policies/training/m-ori-01.yaml", "new_hires: true", "roles: [cs-specialist]")
+    found = weakened(diff(run_cli, repo))
+    assert {(what, module, field, now) for what, module, field, _, now in found} == {
+        ("audience-narrowed", "m-ori-01", "audience", None)
+    }
+    lost = {post for _, _, _, post, _ in found}
+    assert lost and not {"cs-supervisor", "eng-supervisor", "security-supervisor"} & lost
+
+
 def test_a_duty_that_loses_training_names_the_module_that_changed(run_cli: Cli, repo: Path) -> None:
     edit(
         repo,
@@ -248,6 +293,13 @@ def test_a_renamed_duty_is_a_rename(run_cli: Cli, repo: Path) -> None:
         ("module", "changed", None, "m-cs-03"),
     ]
     assert impact["gained_training"] == [] and impact["lost_training"] == []
+    # The comment's verdict is the check's: a published id must not change.
+    role = (repo / "policies/roles/cs-specialist.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(role, 1) if "- id: cs.complaints" in text)
+    assert impact["verdict"] == {"errors": 1, "warnings": 0}
+    assert [(f["file"], f["line"], f["rule"]) for f in impact["introduced"]] == [
+        ("policies/roles/cs-specialist.yaml", line, "id-renamed")
+    ]
     out = diff(run_cli, repo, "markdown")
     assert "- 改了 id 职责 `cs.complaint` → `cs.complaints` 受理投诉" in out
     assert "  - `covers`: +`cs.complaints` −`cs.complaint`\n" in out

@@ -2,10 +2,11 @@
 
 Both sides are checked and indexed; the report says first whether the result passes, then what
 the change does to the gate itself (a rule switched off, a waiver added or extended, a minimum
-lowered, a target loosened, training lost: "weakens the gate"), then the entities added, removed,
-renamed or changed with each field's old and new value, the duties that lose or gain training,
-coverage before and after, the findings the change introduces or fixes, and the site pages whose
-content changes (both sides are rendered and compared, so this list is exact).
+lowered, a target loosened, training lost, a module's audience narrowed: "weakens the gate"),
+then the entities added, removed, renamed or changed with each field's old and new value, the
+duties that lose or gain training, coverage before and after, the findings the change introduces
+or fixes, and the site pages whose content changes (both sides are rendered and compared, so
+this list is exact).
 
 When a side has a file that does not load or match its schema, every other file is still
 compared; the report names the files that could not be read, and leaves out what they hold.
@@ -97,6 +98,9 @@ WEAKENINGS: dict[str, Text] = {
     "certificate-removed": Text("不再要求证书", "certificate no longer required"),
     "training-lost": Text("职责失去培训", "duty loses training"),
     "interval-lengthened": Text("周期延长", "interval lengthened"),
+    "audience-narrowed": Text(
+        "培训对象缩小（这些岗位不再参加）", "audience narrowed (these posts no longer take it)"
+    ),
 }
 """What a weakening can be, as the report names it."""
 
@@ -508,6 +512,7 @@ def _weakening(impact: Impact, old: Handbook, new: Handbook, skip: set[str]) -> 
             b = _entity_data(new, new.index[kind.name][change.id])
             found += _value_weakening(kind, change.id, a, b)
             found += _link_weakening(kind, change.id, a, b)
+    found += _audience_weakening(impact, old, new, skip)
     duty = new.kinds.get("duty")
     for lost in impact.lost_training:
         found.append(
@@ -521,6 +526,58 @@ def _weakening(impact: Impact, old: Handbook, new: Handbook, skip: set[str]) -> 
                 duty.label if duty is not None else Text("职责", "duty"),
             )
         )
+    return found
+
+
+def _takers(handbook: Handbook) -> dict[str, dict[str, int]]:
+    """Module id → post key → 2 when the post's path includes the module, 1 when only holders
+    of a condition take it."""
+    takers: dict[str, dict[str, int]] = {}
+    for path in handbook.resolved.all_paths():
+        key = path.post.key
+        for module_ids in path.conditional_ids.values():
+            for module_id in module_ids:
+                takers.setdefault(module_id, {}).setdefault(key, 1)
+        for module_id in path.module_ids:
+            takers.setdefault(module_id, {})[key] = 2
+    return takers
+
+
+def _audience_weakening(
+    impact: Impact, old: Handbook, new: Handbook, skip: set[str]
+) -> list[Weakening]:
+    """Modules whose ``audience`` changed so that posts on both sides take them less (no longer,
+    or only under a condition). The posts are read from the resolved training paths, so a post
+    that still takes the module as another module's prerequisite has lost nothing."""
+    narrowed = [
+        change
+        for change in impact.changes
+        if change.change == "changed" and change.kind == "module" and "audience" in change.fields
+    ]
+    if not narrowed:
+        return []
+    before, after = _takers(old), _takers(new)
+    posts_after = {path.post.key for path in new.resolved.all_paths()}
+    found = []
+    for change in narrowed:
+        module = new.get("module", change.id)
+        if module is None or module.ref.path in skip:
+            continue
+        was, now = before.get(change.id, {}), after.get(change.id, {})
+        lost = [post for post in was if post in posts_after and now.get(post, 0) < was[post]]
+        # One line per post, as for certificates: a list in one value would be cut short.
+        found += [
+            Weakening(
+                change.kind,
+                change.id,
+                "audience-narrowed",
+                "audience",
+                post,
+                MISSING,
+                new.kinds[change.kind].label,
+            )
+            for post in sorted(lost)
+        ]
     return found
 
 

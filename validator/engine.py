@@ -91,10 +91,13 @@ def _run(
     for path, document in files.documents.items():
         if path not in files.damaged:
             findings.extend(schemas.check(document, files.kinds[path].name))
+    # A mistake in the rule settings (an unknown rule, a fixed rule) leaves the rules at their
+    # defaults and every file loaded: it fails the check but holds back no cross-file rule.
+    blocked = any(f.severity is Severity.ERROR for f in findings)
     severities, config_findings = _severities(files)
     findings.extend(config_findings)
     result = Result(findings, files)
-    if any(f.severity is Severity.ERROR for f in findings):
+    if blocked:
         result.findings.sort()
         return result
     handbook = build(files, kinds)

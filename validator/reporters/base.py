@@ -28,11 +28,11 @@ Reporter = Callable[[Sequence[Finding], TextIO, ReportContext], None]
 
 
 def held_back(findings: Sequence[Finding]) -> list[str]:
-    """The files whose reading, schema or rule-settings errors kept the cross-file rules from
-    running (empty when they ran)."""
+    """The files whose reading or schema errors kept the cross-file rules from running (empty
+    when they ran)."""
     from validator.rules.registry import RULES  # the rule table imports the model; load late
 
-    gates = {rid for rid, entry in RULES.items() if not entry.adjustable}
+    gates = {rid for rid, entry in RULES.items() if entry.stage in ("load", "schema")}
     return sorted(
         {f.location.path for f in findings if f.rule in gates and f.severity is Severity.ERROR}
     )
