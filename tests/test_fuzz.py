@@ -104,7 +104,7 @@ def test_damaged_policies_give_findings_not_crashes(
     try:
         start = time.perf_counter()
         result = run(scratch, today=TODAY)
-        assert time.perf_counter() - start < 5
+        assert time.perf_counter() - start < 30  # a hang guard; speed is make bench's
     finally:
         target.write_bytes(original)
     for finding in result.findings:

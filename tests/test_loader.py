@@ -115,7 +115,7 @@ def test_python_tags_are_refused_and_never_run(tmp_path: Path) -> None:
     text = f"id: x\nrun: !!python/object/apply:os.system ['touch {marker}']\n"
     start = time.perf_counter()
     assert rules_of(text) == [(2, 6, "yaml-tag")]
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < 10  # an expansion would never finish
     assert not marker.exists()
 
 
@@ -188,7 +188,7 @@ def test_billion_laughs_is_refused_quickly() -> None:
         lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
     start = time.perf_counter()
     result = load_text("\n".join(lines) + "\n", "f.yaml")
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < 10  # an expansion would never finish
     assert result.document is None
     assert [(f.location.line, f.rule) for f in result.findings] == [(1, "yaml-alias")]
     assert "(81 anchors and aliases in the file)" in result.findings[0].message.en
