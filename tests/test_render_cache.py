@@ -48,6 +48,11 @@ def test_a_second_build_reuses_every_page_and_writes_the_same_site(
     assert second.returncode == 0, second.stderr
     assert entries(project) == kept
     assert pages(tmp_path / "second") == built
+    # The first build converted its pages on every core (a cold cache); the site is still the
+    # one MkDocs makes on its own.
+    plain = without_downloads(copy_project(tmp_path / "plain"), render_cache=False)
+    assert build_site(plain, tmp_path / "uncached").returncode == 0
+    assert pages(tmp_path / "uncached") == built
 
 
 def test_an_edit_converts_the_pages_it_changes_and_matches_an_uncached_build(

@@ -178,6 +178,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.config.render_cache:
             self.converted = RenderCache(self.root / self.config.cache_dir / "html", config, files)
         activate(self.converted)
+        if self.converted is not None:
+            pages = [file.page for file in files.documentation_pages() if file.page is not None]
+            self.converted.prepare(pages, config, files)
         return nav
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -52,13 +52,19 @@ def load_files(paths: list[tuple[Path, str]], root: Path, limits: Limits) -> lis
 
 
 def _worker_count(files: int) -> int:
-    if files < PARALLEL_FROM or sys.platform != "linux" or threading.active_count() > 1:
+    return worker_count(files, PARALLEL_FROM)
+
+
+def worker_count(items: int, least: int) -> int:
+    """How many worker processes to fork for ``items`` pieces of work (besides this process):
+    none below ``least`` items, where forking is not safe, or on a single core."""
+    if items < least or sys.platform != "linux" or threading.active_count() > 1:
         return 0
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return min(cores, 8, files // (PARALLEL_FROM // 2)) - 1
+    return max(0, min(cores, 8, items // max(1, least // 2)) - 1)
 
 
 def _load_part(paths: list[tuple[Path, str]], root: Path, limits: Limits) -> list[Outcome]:

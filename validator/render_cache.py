@@ -18,7 +18,9 @@ import functools
 import hashlib
 import json
 import logging
+import multiprocessing
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from validator.errors import ToolError
 from validator.exports.output import write_atomically
+from validator.parallel_load import worker_count
 
 _FORMAT = 1
 _ACTIVE: list[RenderCache] = []
@@ -45,6 +48,8 @@ class RenderCache:
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
+        self.ready: dict[str, dict[str, Any]] = {}
+        """Pages :meth:`prepare` converted for this build."""
         versions = []
         for name in ("mkdocs", "markdown", "mkdocs-material", "pymdown-extensions"):
             try:
@@ -70,25 +75,51 @@ class RenderCache:
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         """Convert ``page`` (its content, table of contents, title and anchors), from the cache
-        when an earlier build converted the same page."""
+        when an earlier build (or :meth:`prepare`) converted the same page."""
         key = self.key(page)
         self.used.add(key)
-        entry = self._read(key)
+        entry = self.ready.pop(key, None) or self._read(key)
         if entry is not None and _restore(page, entry, files):
             self.hits += 1
             return
         self.misses += 1
-        watcher = _Warnings()
-        mkdocs_log = logging.getLogger("mkdocs")
-        mkdocs_log.addHandler(watcher)
+        entry = _convert(page, config, files)
+        if entry is not None:
+            self._write(key, entry)
+
+    def prepare(self, pages: list[Page], config: MkDocsConfig, files: Files) -> None:
+        """Convert the pages no earlier build converted on every core the machine gives the
+        build (a national group's first build converts thousands); MkDocs then finds them
+        ready. Does nothing for a few pages, or where worker processes cannot be forked."""
+        waiting = []
+        for page in pages:
+            page.read_source(config)
+            if not (self.folder / f"{self.key(page)}.json").is_file():
+                waiting.append(page)
+        workers = worker_count(len(waiting), PARALLEL_FROM)
+        if workers == 0:
+            return
+        share = -(-len(waiting) // (workers + 1))
+        _SHARED[:] = [(waiting, config, files, self)]
         try:
-            _ORIGINAL[0](page, config, files)
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                starts = range(share, len(waiting), share)
+                futures = [
+                    pool.submit(_convert_share, start, start + share, quiet=True)
+                    for start in starts
+                ]
+                done = _convert_share(0, share)
+                for future in futures:
+                    try:
+                        done += future.result()
+                    except Exception:  # a lost worker's pages are converted as usual later
+                        logging.getLogger(__name__).debug("worker lost", exc_info=True)
         finally:
-            mkdocs_log.removeHandler(watcher)
-        # A page whose conversion warned (a broken link, say) is converted again next time,
-        # so the warning, and a strict build's failure, come back until the page is fixed.
-        if not watcher.count:
-            self._write(key, _entry(page))
+            _SHARED.clear()
+        for key, entry in done:
+            self.ready[key] = entry
+            self._write(key, entry)
 
     def prune(self) -> None:
         """Forget the pages this build did not convert, so the cache never outgrows the site."""
@@ -143,6 +174,42 @@ def activate(cache: RenderCache | None) -> None:
     _ACTIVE.clear()
     if cache is not None:
         _ACTIVE.append(cache)
+
+
+PARALLEL_FROM = 60
+"""Fewest pages worth converting on several cores."""
+_SHARED: list[tuple[list[Page], MkDocsConfig, Files, RenderCache]] = []
+"""What forked workers convert: set before they start, so they inherit it."""
+
+
+def _convert_share(
+    start: int, stop: int, *, quiet: bool = False
+) -> list[tuple[str, dict[str, Any]]]:
+    pages, config, files, cache = _SHARED[0]
+    if quiet:
+        # A worker's warnings would be printed twice: a page that warns is converted again
+        # in the build itself, which reports it.
+        logging.getLogger("mkdocs").handlers.clear()
+    done = []
+    for page in pages[start:stop]:
+        entry = _convert(page, config, files)
+        if entry is not None:
+            done.append((cache.key(page), entry))
+    return done
+
+
+def _convert(page: Page, config: MkDocsConfig, files: Files) -> dict[str, Any] | None:
+    """Convert ``page`` as MkDocs does; its cache entry, or ``None`` when the conversion warned
+    (a broken link, say): such a page is converted again next time, so the warning, and a
+    strict build's failure, come back until the page is fixed."""
+    watcher = _Warnings()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(watcher)
+    try:
+        _ORIGINAL[0](page, config, files)
+    finally:
+        mkdocs_log.removeHandler(watcher)
+    return None if watcher.count else _entry(page)
 
 
 def _entry(page: Page) -> dict[str, Any]:
