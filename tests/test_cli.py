@@ -197,3 +197,29 @@ def test_python_dash_m_and_ascii_locale(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0
     assert completed.stdout.decode("utf-8").startswith("检查通过：")
+
+
+def test_a_broken_file_holds_back_only_the_cross_file_rules(run_cli: Cli, repo_copy: Path) -> None:
+    """While one file cannot be read, the per-file rules still report on the others; nothing is
+    said about what refers to the broken file."""
+    broken = repo_copy / "policies" / "roles" / "security-officer.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("id: ", "id: '", 1), "utf-8")
+    module = repo_copy / "policies" / "training" / "m-cs-01.yaml"
+    text = module.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    hours = next(n for n, line in enumerate(lines, start=1) if line.startswith("hours: "))
+    outline = next(n for n, line in enumerate(lines, start=1) if line.startswith("outline:"))
+    module.write_text(text.replace(lines[hours - 1], "hours: 99", 1), encoding="utf-8")
+    code, out, _ = run_cli("check", "--root", str(repo_copy), "--lang", "en")
+    assert code == 1
+    findings = [line for line in out.splitlines() if not line.startswith(" ")]
+    rules = [line.split(" [", 1)[1].split("]")[0] for line in findings[:-1]]
+    assert rules == ["yaml-syntax", "outline-matches-hours"]
+    assert findings[0].startswith("policies/roles/security-officer.yaml:")
+    assert findings[1].startswith(f"policies/training/m-cs-01.yaml:{outline}:1: error ")
+    # Many modules and standards name the security officer: none is said to name nothing.
+    assert "ref-resolves" not in out
+    assert findings[-1].endswith(
+        "Only the per-file checks ran; the cross-file checks did not: 1 file could not be read "
+        "or did not match the format; fix them and check again to see the rest."
+    )

@@ -330,10 +330,14 @@ def test_a_broken_file_hides_neither_the_other_changes_nor_the_waivers(
     ]
     # The waived findings vanish only because the cross-file rules did not run: not fixed.
     assert impact["fixed"] == [] and impact["waived"] == []
-    assert [f["rule"] for f in impact["introduced"]] == ["schema"]
+    # The per-file rules ran on the files that loaded: m-cs-01's outline no longer adds up.
+    assert [(f["rule"], f["file"]) for f in impact["introduced"]] == [
+        ("outline-matches-hours", "policies/training/m-cs-01.yaml"),
+        ("schema", "policies/training/m-cs-02.yaml"),
+    ]
     assert impact["lost_training"] == [] and impact["weakening"] == []
     out = diff(run_cli, repo, "markdown")
-    assert out.startswith("<!-- handbook-diff -->\n### 手册变更影响\n\n**❌ 1 个错误**\n")
+    assert out.startswith("<!-- handbook-diff -->\n### 手册变更影响\n\n**❌ 2 个错误**\n")
     assert "#### 本次修改后未能读取的文件\n\n- `policies/training/m-cs-02.yaml`\n" in out
     assert "- ❌ `policies/training/m-cs-02.yaml:" in out
 

@@ -276,9 +276,9 @@ def test_text_shows_hostile_keys_and_names_inert(run_cli: Cli, hostile: Path) ->
     assert findings[1].startswith(f"{WORKER}:18:1: error [schema] ")
     assert "'\\x1b[2J\\x1b[32mall clear\\npolicies/x.yaml:1:1: error [forged] \\x01'" in findings[1]
     assert lines[-1] == (
-        "3 errors, 0 warnings in 3 files; 10 files checked. Cross-file checks did not run: 3 "
-        "files could not be read or did not match the format; fix them and check again to see "
-        "the rest."
+        "3 errors, 0 warnings in 3 files; 10 files checked. Only the per-file checks ran; the "
+        "cross-file checks did not: 3 files could not be read or did not match the format; fix "
+        "them and check again to see the rest."
     )
     assert not re.search("[\x00-\x1f\x7f-\x9f]", "".join(lines))
 
@@ -321,7 +321,13 @@ def test_junit_skips_the_rules_that_a_broken_file_kept_from_running(
     cases = read_junit(check(run_cli, hostile, "junit"), tmp_path)
     assert list(cases) == list(RULES)
     skipped = [name for name, case in cases.items() if case.is_skipped]
-    assert skipped == [r for r in RULES if RULES[r].stage == "rules" and r != "rule-config"]
+    # The per-file rules ran on the files that loaded; only the cross-file ones were held back.
+    assert skipped == [
+        r
+        for r in RULES
+        if RULES[r].stage == "rules" and r != "rule-config" and not RULES[r].partial
+    ]
+    assert "invisible-character" not in skipped and "id-matches-file" not in skipped
     assert {r.message for name in skipped for r in cases[name].result} == {
         "Not run: a file failed to load or to match its schema; the cross-file rules run once "
         "those errors are fixed."

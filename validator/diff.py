@@ -608,11 +608,21 @@ def _training(impact: Impact, old: Handbook, new: Handbook, skip: set[str]) -> N
 
 def _findings(impact: Impact, before: Result, after: Result) -> None:
     # Cross-file rules run only on a side whose every file loads: when one side did not run them,
-    # their findings are not compared (their absence is no fix).
+    # their findings are not compared (their absence is no fix). The per-file rules ran on both
+    # sides, on the files that loaded: compared in the files that loaded on both.
     both_ran = before.handbook is not None and after.handbook is not None
+    broken = {
+        f.location.path
+        for side in (before, after)
+        for f in side.findings
+        if _stage(f) != "rules" and f.severity is Severity.ERROR
+    }
 
     def compared(finding: Finding) -> bool:
-        return both_ran or _stage(finding) != "rules"
+        if both_ran or _stage(finding) != "rules":
+            return True
+        entry = RULES.get(finding.rule)
+        return entry is not None and entry.partial and finding.location.path not in broken
 
     old_active = Counter(f.fingerprint for f in before.findings if compared(f) and not f.suppressed)
     new_active = Counter(f.fingerprint for f in after.findings if compared(f) and not f.suppressed)

@@ -98,7 +98,7 @@ def _run(
     findings.extend(config_findings)
     result = Result(findings, files)
     if blocked:
-        result.findings.sort()
+        result.findings = sorted(findings + _per_file(files, findings, severities, today, kinds))
         return result
     handbook = build(files, kinds)
     handbook.today = today or date.today()
@@ -116,6 +116,34 @@ def _run(
             findings.extend(_locate(handbook, rule_id, severity, problems))
     result.findings = sorted(findings)
     return result
+
+
+def _per_file(
+    files: PolicyFiles,
+    findings: list[Finding],
+    severities: dict[str, Severity | None],
+    today: date | None,
+    kinds: Registry,
+) -> list[Finding]:
+    """While broken files hold the cross-file rules back, the rules that look at each file on
+    its own still run on the files that loaded cleanly, so an editor sees those problems in the
+    same round. The broken files' contents are unknown: nothing is said about what they hold,
+    what refers to them, or which waiver they would use."""
+    broken = {f.location.path for f in findings if f.severity is Severity.ERROR}
+    clean = PolicyFiles(files.root)
+    for path, document in files.documents.items():
+        if path not in broken and path not in files.damaged:
+            clean.documents[path] = document
+            clean.kinds[path] = files.kinds[path]
+    handbook = build(clean, kinds)
+    handbook.today = today or date.today()
+    handbook.settle_duplicates()
+    found: list[Finding] = []
+    for entry in RULES.values():
+        severity = severities[entry.id]
+        if entry.partial and entry.check is not None and severity is not None:
+            found.extend(_checked(handbook, entry, severity))
+    return waiving.apply(handbook, found)[0]
 
 
 def _checked(handbook: Handbook, entry: Rule, severity: Severity) -> list[Finding]:

@@ -47,12 +47,11 @@ def summary(findings: Sequence[Finding], context: ReportContext) -> Text:
         return counted
     return Text(
         counted.zh
-        + f"跨文件检查没有运行：{len(blocked)} 个文件有读取或格式错误，修正后再检查一次，"
-        "才能看到其余问题。",
-        counted.en
-        + f" Cross-file checks did not run: {len(blocked)} file{'' if len(blocked) == 1 else 's'} "
-        "could not be read or did not match the format; fix them and check again to see the "
-        "rest.",
+        + f"只做了逐个文件的检查，跨文件检查没有运行：{len(blocked)} 个文件有读取或格式错误，"
+        "修正后再检查一次，才能看到其余问题。",
+        counted.en + " Only the per-file checks ran; the cross-file checks did not: "
+        f"{len(blocked)} file{'' if len(blocked) == 1 else 's'} could not be read or did not "
+        "match the format; fix them and check again to see the rest.",
     )
 
 

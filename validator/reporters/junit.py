@@ -31,7 +31,11 @@ def rules_not_run(findings: Sequence[Finding]) -> list[str]:
     """The ids of the cross-file rules that an error in an earlier stage kept from running."""
     if not held_back(findings):
         return []
-    return [rid for rid, r in RULES.items() if r.stage == "rules" and rid != "rule-config"]
+    return [
+        rid
+        for rid, r in RULES.items()
+        if r.stage == "rules" and rid != "rule-config" and not r.partial
+    ]
 
 
 def report_junit(findings: Sequence[Finding], out: TextIO, context: ReportContext) -> None:

@@ -84,7 +84,7 @@ def _invisible(handbook: Handbook, texts: bool) -> Iterator[Problem]:
             )
 
 
-@rule("invisible-character", Severity.WARNING)
+@rule("invisible-character", Severity.WARNING, partial=True)
 def invisible_character(handbook: Handbook) -> Iterator[Problem]:
     """读者看到的文字里没有看不见的格式字符。
     Texts a reader sees hold no invisible format characters.
@@ -107,7 +107,7 @@ def invisible_character(handbook: Handbook) -> Iterator[Problem]:
     return _invisible(handbook, texts=True)
 
 
-@rule("invisible-character-in-id", Severity.ERROR)
+@rule("invisible-character-in-id", Severity.ERROR, partial=True)
 def invisible_character_in_id(handbook: Handbook) -> Iterator[Problem]:
     """id、引用和其他非正文字段里没有看不见的格式字符。
     Ids, references and other fields that are not reader text hold no invisible format characters.

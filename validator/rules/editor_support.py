@@ -23,7 +23,7 @@ def expected_modeline(path: str, schema: str) -> str:
     return f"# yaml-language-server: $schema={'../' * depth}schemas/{schema}"
 
 
-@rule("schema-modeline", Severity.WARNING)
+@rule("schema-modeline", Severity.WARNING, partial=True)
 def schema_modeline(handbook: Handbook) -> Iterator[Problem]:
     """每个文件的第一行写明它的 schema，编辑器才能给出正确的提示。
     Each file's first line names its schema, so the editor's help is right.

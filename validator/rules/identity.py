@@ -12,7 +12,7 @@ from validator.model import Entity, Handbook
 from validator.rules.registry import Problem, rule
 
 
-@rule("id-unique")
+@rule("id-unique", partial=True)
 def id_unique(handbook: Handbook) -> Iterator[Problem]:
     """id 在同类条目中唯一；职责 id 在所有岗位中唯一。
     Ids are unique within their kind, and duty ids across all roles.
@@ -175,7 +175,7 @@ def _content(handbook: Handbook, kind: str, data: dict[str, object]) -> str:
     return repr(sorted(rest.items(), key=lambda item: item[0]))
 
 
-@rule("id-matches-file")
+@rule("id-matches-file", partial=True)
 def id_matches_file(handbook: Handbook) -> Iterator[Problem]:
     """一个条目一个文件时，文件名与 id 相同。
     A one-entity file is named after its id.

@@ -35,7 +35,7 @@ def _is_percent(unit: dict[str, Any] | None) -> bool:
     return ((unit or {}).get("zh") or "").strip() == "%"
 
 
-@rule("standard-has-number", Severity.WARNING)
+@rule("standard-has-number", Severity.WARNING, partial=True)
 def standard_has_number(handbook: Handbook) -> Iterator[Problem]:
     """服务标准至少有一个写出数值的目标。
     A service standard has at least one target with a number.
@@ -76,7 +76,7 @@ def standard_has_number(handbook: Handbook) -> Iterator[Problem]:
         )
 
 
-@rule("target-unit-fits", Severity.WARNING)
+@rule("target-unit-fits", Severity.WARNING, partial=True)
 def target_unit_fits(handbook: Handbook) -> Iterator[Problem]:
     """目标的文字、数值和单位彼此一致。
     A target's words, number and unit agree.

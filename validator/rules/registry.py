@@ -54,6 +54,9 @@ class Rule:
     """``load``, ``schema`` or ``rules``: the stage that emits its findings."""
     doc: str
     check: Check | None = None
+    partial: bool = False
+    """Whether the rule also runs while some files are held back by reading or schema errors:
+    it looks at each file on its own, so its findings stand whatever the broken files hold."""
 
     @property
     def adjustable(self) -> bool:
@@ -91,11 +94,16 @@ def _register(entry: Rule) -> None:
     RULES[entry.id] = entry
 
 
-def rule(rule_id: str, severity: Severity = Severity.ERROR) -> Callable[[Check], Check]:
-    """Register a cross-file rule under ``rule_id``; its docstring is its documentation."""
+def rule(
+    rule_id: str, severity: Severity = Severity.ERROR, *, partial: bool = False
+) -> Callable[[Check], Check]:
+    """Register a rule under ``rule_id``; its docstring is its documentation. ``partial``: the
+    rule looks at each file on its own, so it runs even while broken files hold the others back.
+    """
 
     def register(check: Check) -> Check:
-        _register(Rule(rule_id, severity, "rules", inspect.getdoc(check) or "", check))
+        doc = inspect.getdoc(check) or ""
+        _register(Rule(rule_id, severity, "rules", doc, check, partial))
         return check
 
     return register

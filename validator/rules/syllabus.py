@@ -9,7 +9,7 @@ from validator.model import Handbook
 from validator.rules.registry import Problem, rule
 
 
-@rule("outline-matches-hours")
+@rule("outline-matches-hours", partial=True)
 def outline_matches_hours(handbook: Handbook) -> Iterator[Problem]:
     """课程大纲各部分的分钟数合计等于模块学时。
     The minutes of a module's outline add up to its hours.
