@@ -402,3 +402,33 @@ def test_the_coverage_view_fits_a_phone_and_names_duties_and_modules(
     for module in modules:
         assert f"{module.id.upper()} {module.display('zh')}" in text
     assert duty.id not in text
+
+
+@pytest.mark.parametrize(
+    ("width", "shown", "hidden"), [(390, "narrow", "wide"), (1280, "wide", "narrow")]
+)
+def test_each_post_has_a_training_timeline_that_fits_the_screen(
+    browser: Browser, base_url: str, handbook: Handbook, width: int, shown: str, hidden: str
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base_url}/roles/security-officer/", wait_until="networkidle")
+    role = handbook.get("role", "security-officer")
+    assert role is not None
+    posts = len(handbook.resolved.paths_of(role))
+    # The first post's timeline shows in its open section; the others unfold with theirs.
+    assert page.locator(f"details.hb-path[open] svg.hb-tl-{shown}").count() == 1
+    page.evaluate("() => document.querySelectorAll('details.hb-path').forEach(d => d.open = true)")
+    timelines = page.locator(f"svg.hb-tl-{shown}")
+    assert timelines.count() == posts
+    for timeline in timelines.all():
+        assert timeline.is_visible()
+        box = timeline.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        # Drawn at its own size on a phone: the 14 px text is not scaled down.
+        if width == 390:
+            assert box["width"] == pytest.approx(330, abs=1)
+    assert all(not t.is_visible() for t in page.locator(f"svg.hb-tl-{hidden}").all())
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
