@@ -177,7 +177,8 @@ def _legend(width: int, per_row: int) -> tuple[list[str], int]:
             + "</g>"
         )
     rows = -(-len(KINDS) // per_row)
-    return parts, rows * ROW + 6
+    parts.append(_text(4, rows * ROW + 18, "图形里的数字是学时。", "hb-tl-label"))
+    return parts, (rows + 1) * ROW + 6
 
 
 _TITLES = ("首年：从入职那个月算起", "之后每年：复训和复审")
