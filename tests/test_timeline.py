@@ -92,16 +92,22 @@ def handbook() -> Handbook:
     return result.handbook
 
 
-_WHEN = re.compile(r"^(M-[A-Z]+-\d+) .*：(首年|之后每年)第 (\d+) 个月")
+_WHEN = re.compile(r"^(M-[A-Z]+-\d+)：(首年|之后每年)第 (\d+) 个月")
 
 
-def _drawn(svg: _Node) -> set[tuple[str, str, int, str, str]]:
+def _marks(timeline: _Node) -> list[tuple[_Node, re.Match[str]]]:
+    found = []
+    for mark in timeline.find("g", "hb-tl-mark"):
+        matched = _WHEN.match(mark.find("title")[0].all_text())
+        assert matched, mark.find("title")[0].all_text()
+        found.append((mark, matched))
+    return found
+
+
+def _drawn(timeline: _Node) -> set[tuple[str, str, int, str, str]]:
     """(module code, year, month, hours, kind) of every mark, the month read from its title."""
     marks = set()
-    for mark in svg.find("g", "hb-tl-mark"):
-        title = mark.find("title")[0].all_text()
-        matched = _WHEN.match(title)
-        assert matched, title
+    for mark, matched in _marks(timeline):
         kind = next(c for c in mark.classes() if c != "hb-tl-mark")
         hours = mark.find("text")[0].all_text()
         marks.add((matched[1], matched[2], int(matched[3]), hours, kind))
@@ -122,7 +128,7 @@ def _expected(path: TrainingPath) -> set[tuple[str, str, int, str, str]]:
     return marks
 
 
-def test_every_post_has_one_timeline_with_its_plan_in_both_layouts(
+def test_every_post_has_one_timeline_that_draws_its_plan(
     built_site: Path, handbook: Handbook
 ) -> None:
     role = handbook.get("role", "security-officer")
@@ -132,32 +138,32 @@ def test_every_post_has_one_timeline_with_its_plan_in_both_layouts(
     assert len(paths) > 1
     assert len(page.find("div", "hb-timeline")) == len(paths)
     for path in paths:
-        block = _path_block(page, path)
-        for layout in ("hb-tl-wide", "hb-tl-narrow"):
-            (svg,) = block.find("svg", layout)
-            assert _drawn(svg) == _expected(path), (path.post.label(), layout)
-            # The module names link to the module pages.
-            links = {a.attrs["href"] for a in svg.find("a", "hb-tl-name")}
-            assert links == {f"../../training/{e.module.id}/" for e in path.plan}
+        (timeline,) = _path_block(page, path).find("div", "hb-timeline")
+        assert _drawn(timeline) == _expected(path), path.post.label()
+        # Each module's name beside its mark links to the module's page.
+        links = {a.attrs["href"] for a in timeline.find("a", "hb-tl-name")}
+        assert links == {f"../../training/{e.module.id}/" for e in path.plan}
 
 
-def test_in_the_wide_layout_a_mark_stands_in_its_month_column(
-    built_site: Path, handbook: Handbook
-) -> None:
-    role = handbook.get("role", "security-officer")
+def test_a_mark_stands_beside_the_label_of_its_month(built_site: Path, handbook: Handbook) -> None:
+    role = handbook.get("role", "eng-technician")
     assert role is not None
     page = _page(built_site, role.id)
     for path in handbook.resolved.paths_of(role):
-        (svg,) = _path_block(page, path).find("svg", "hb-tl-wide")
-        axis = [(float(t.attrs["x"]), t.all_text()) for t in svg.find("text", "hb-tl-month")]
-        # One month axis per year: 1 to 12, left to right.
-        assert [label for _, label in axis] == [str(m) for m in range(1, 13)] * 2
-        column = {int(label): x for x, label in axis[:12]}
-        assert column == {int(label): x for x, label in axis[12:]}
-        for mark in svg.find("g", "hb-tl-mark"):
-            matched = _WHEN.match(mark.find("title")[0].all_text())
-            assert matched
-            assert float(mark.find("text")[0].attrs["x"]) == column[int(matched[3])]
+        (timeline,) = _path_block(page, path).find("div", "hb-timeline")
+        years = timeline.find("svg", "hb-tl-year")
+        assert [y.find("text", "hb-tl-title")[0].all_text()[:2] for y in years] == ["首年", "之后"]
+        for year in years:
+            axis = [
+                (float(t.attrs["y"]), int(t.all_text().strip("第月")))
+                for t in year.find("text", "hb-tl-month")
+            ]
+            assert [m for _, m in axis] == sorted({m for _, m in axis})
+            for mark, matched in _marks(year):
+                # The month a reader sees is the last month label at or above the mark.
+                y = float(mark.find("text")[0].attrs["y"])
+                shown = [month for top, month in axis if top <= y][-1]
+                assert shown == int(matched[3]), matched[0]
 
 
 def test_the_control_room_certificate_is_a_diamond_before_the_post(
@@ -166,12 +172,12 @@ def test_the_control_room_certificate_is_a_diamond_before_the_post(
     role = handbook.get("role", "security-officer")
     assert role is not None
     (path,) = [p for p in handbook.resolved.paths_of(role) if p.specialty == "control-room"]
-    (svg,) = _path_block(_page(built_site, role.id), path).find("svg", "hb-tl-narrow")
-    certification = [m for m in svg.find("g", "hb-tl-mark") if "hb-tl-certification" in m.classes()]
+    (timeline,) = _path_block(_page(built_site, role.id), path).find("div", "hb-timeline")
+    certification = [m for m, _ in _marks(timeline) if "hb-tl-certification" in m.classes()]
     diamonds = [mark.find("title")[0].all_text() for mark in certification if mark.find("polygon")]
+    assert len(certification) == len(diamonds)
     assert [d for d in diamonds if "首年" in d] == [
-        "M-SEC-03 监控与消防控制室值班：首年第 1 个月（上岗前），取证/复审，8 学时"
+        "M-SEC-03：首年第 1 个月（上岗前），取证/复审，8 学时"
     ]
     # Nothing else on that post is certification training.
-    assert len(certification) == len(diamonds)
-    assert all(d.startswith("M-SEC-03 ") for d in diamonds)
+    assert all(d.startswith("M-SEC-03：") for d in diamonds)

@@ -20,18 +20,8 @@ SVG_TAGS = frozenset({"svg", "g", "rect", "text", "tspan", "line", "title", "des
 the site and the PDF allow these."""
 SVG_ATTRIBUTES = {
     "svg": {"viewBox", "width", "height", "role", "aria-label", "xmlns"},
-    "rect": {
-        "x",
-        "y",
-        "width",
-        "height",
-        "rx",
-        "fill",
-        "stroke",
-        "stroke-width",
-        "stroke-dasharray",
-    },
-    "polygon": {"points", "fill", "stroke", "stroke-width"},
+    "rect": {"x", "y", "width", "height", "rx", "fill", "stroke", "stroke-width"},
+    "polygon": {"points"},
     "text": {"x", "y", "text-anchor", "font-size", "fill", "font-weight"},
     "tspan": {"x", "dy"},
     "line": {"x1", "y1", "x2", "y2", "stroke", "stroke-width"},
