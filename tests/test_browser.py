@@ -402,3 +402,33 @@ def test_the_coverage_view_fits_a_phone_and_names_duties_and_modules(
     for module in modules:
         assert f"{module.id.upper()} {module.display('zh')}" in text
     assert duty.id not in text
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_each_post_has_a_training_timeline_that_fits_the_screen(
+    browser: Browser, base_url: str, handbook: Handbook, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base_url}/roles/security-officer/", wait_until="networkidle")
+    role = handbook.get("role", "security-officer")
+    assert role is not None
+    posts = len(handbook.resolved.paths_of(role))
+    # The first post's timeline shows in its open section; the others unfold with theirs.
+    assert page.locator("details.hb-path[open] .hb-timeline").count() == 1
+    page.evaluate("() => document.querySelectorAll('details.hb-path').forEach(d => d.open = true)")
+    timelines = page.locator(".hb-timeline")
+    assert timelines.count() == posts
+    for timeline in timelines.all():
+        first, later = (y.bounding_box() for y in timeline.locator("svg.hb-tl-year").all())
+        assert first is not None and later is not None
+        for box in (first, later):
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width
+            # Drawn at its own size: the 14 px text is not scaled down.
+            assert box["width"] == pytest.approx(320, abs=1)
+        if width == 390:
+            assert later["y"] >= first["y"] + first["height"]
+        else:
+            assert later["y"] == first["y"] and later["x"] >= first["x"] + first["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()

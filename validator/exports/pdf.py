@@ -89,6 +89,7 @@ code { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 9pt; }
 .hb-toc ol { list-style: none; padding-left: 0; font-size: 12pt; line-height: 1.9; }
 .hb-toc ol ol { padding-left: 8mm; font-size: 10.5pt; line-height: 1.6; }
 .hb-org-narrow { display: none; }
+.hb-timeline { display: none; }
 .hb-org svg { width: 100%; height: auto; }
 .hb-glance { border: 1px solid #3f51b5; padding: 1mm 4mm; margin: 2mm 0 4mm; }
 .hb-glance ul { list-style: none; padding-left: 0; margin: 1mm 0; }
@@ -103,8 +104,9 @@ def _body(page: str) -> str:
         page = page.split("\n---\n", 1)[1]
     converted = markdown_lib.markdown(page, extensions=["tables", "attr_list", "md_in_html"])
     cleaned: Any = nh3.clean(converted, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None)
-    # Paper cannot be unfolded: every post's path prints. The month-by-month plans stay folded,
-    # as they always printed: they are in the workbook, and would double a role's pages.
+    # Paper cannot be unfolded: every post's path prints. The month-by-month plans stay folded
+    # and the timelines are left out (stylesheet above): they are in the workbook, and would
+    # double a role's pages.
     return str(cleaned).replace('<details class="hb-path"', '<details open class="hb-path"')
 
 

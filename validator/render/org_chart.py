@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from validator.model import Entity, Handbook
 from validator.render.markup import NOT_INDEXED, esc
 
-SVG_TAGS = frozenset({"svg", "g", "rect", "text", "tspan", "line", "title", "desc"})
-"""The SVG elements the chart uses: the sanitisers of the site and the PDF allow these."""
+SVG_TAGS = frozenset({"svg", "g", "rect", "text", "tspan", "line", "title", "desc", "polygon"})
+"""The SVG elements the pictures use (this chart and the training timelines): the sanitisers of
+the site and the PDF allow these."""
 SVG_ATTRIBUTES = {
     "svg": {"viewBox", "width", "height", "role", "aria-label", "xmlns"},
     "rect": {"x", "y", "width", "height", "rx", "fill", "stroke", "stroke-width"},
+    "polygon": {"points"},
     "text": {"x", "y", "text-anchor", "font-size", "fill", "font-weight"},
     "tspan": {"x", "dy"},
     "line": {"x1", "y1", "x2", "y2", "stroke", "stroke-width"},

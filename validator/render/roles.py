@@ -20,6 +20,7 @@ from validator.render.markup import (
     table,
 )
 from validator.render.org_chart import org_chart
+from validator.render.timeline import training_timeline
 from validator.resolved import TrainingPath
 
 
@@ -256,6 +257,7 @@ def _training(
             condition = link(handbook, here, "condition", group.condition)
             modules = "、".join(module_link(handbook, here, m.id) for m in group.modules)
             body += [f"- 仅{condition}的人员另学：{modules}", ""]
+        body += [training_timeline(handbook, here, path), ""]
         body += _plan(handbook, here, path)
         if not path.specialty:
             lines += [
