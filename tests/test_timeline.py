@@ -123,6 +123,8 @@ def _expected(path: TrainingPath) -> set[tuple[str, str, int, str, str]]:
         kind = "hb-tl-certification" if certification else first
         marks.add((code, "首年", entry.first_year_month, f"{entry.hours:g}", kind))
         later = "hb-tl-certification" if certification else "hb-tl-refresher"
+        for month in entry.first_year_refreshers:
+            marks.add((code, "首年", month, f"{entry.refresher_hours:g}", later))
         for month in entry.steady_months:
             marks.add((code, "之后每年", month, f"{entry.refresher_hours:g}", later))
     return marks
@@ -139,7 +141,12 @@ def test_every_post_has_one_timeline_that_draws_its_plan(
     assert len(page.find("div", "hb-timeline")) == len(paths)
     for path in paths:
         (timeline,) = _path_block(page, path).find("div", "hb-timeline")
-        assert _drawn(timeline) == _expected(path), path.post.label()
+        drawn = _drawn(timeline)
+        assert drawn == _expected(path), path.post.label()
+        # The year-one marks add up to the year-one hours the page states.
+        assert sum(float(hours) for _, year, _, hours, _ in drawn if year == "首年") == (
+            path.first_year_hours
+        )
         # Each module's name beside its mark links to the module's page.
         links = {a.attrs["href"] for a in timeline.find("a", "hb-tl-name")}
         assert links == {f"../../training/{e.module.id}/" for e in path.plan}

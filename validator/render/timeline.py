@@ -65,6 +65,13 @@ def _year_one(path: TrainingPath) -> list[_Mark]:
             # Month 1 is the plan's "before or on starting the post".
             kind = ONBOARDING if entry.first_year_month == 1 else ON_THE_JOB
         marks.append(_Mark(entry, entry.first_year_month, entry.hours, kind, steady=False))
+        # A refresher due more often than yearly already recurs in year one (a six-monthly
+        # drill in month 7): drawn too, so the marks add up to the year's hours.
+        again = CERTIFICATION if kind is CERTIFICATION else REFRESHER
+        marks += [
+            _Mark(entry, month, entry.refresher_hours, again, steady=False)
+            for month in entry.first_year_refreshers
+        ]
     return marks
 
 
