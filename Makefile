@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 PDF_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
-.PHONY: site test lint check install clean system-packages bench
+.PHONY: site test test-fast lint check install clean system-packages bench
 
 # The plugin validates the policies inside the build and stops it, listing file:line, on errors;
 # it also writes the printable job descriptions and the workbook the pages link to (downloads/),
@@ -22,6 +22,11 @@ site: $(STAMP) system-packages
 
 test: $(STAMP) system-packages lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest
+
+# While editing: everything but the tests marked slow (site builds, browsers, PDFs, large trees).
+# CI runs `make test`, which includes them.
+test-fast: $(STAMP) lint
+	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest -m "not slow"
 
 system-packages:
 	@missing=""; \

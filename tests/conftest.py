@@ -197,3 +197,10 @@ def commit_all(root: Path, message: str = "base") -> Path:
     git("add", "-A")
     git("commit", "-qm", message)
     return root
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads a built site (or printed PDFs) is as slow as the build: mark it so."""
+    for item in items:
+        if {"built_site", "poisoned_site", "pdf_folder"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

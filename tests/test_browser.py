@@ -19,6 +19,8 @@ from validator.engine import run
 from validator.exports.pdf import CHROMIUM, CHROMIUM_FLAGS
 from validator.model import Handbook
 
+pytestmark = pytest.mark.slow
+
 OUTPUT = REPO / "test-output"
 
 

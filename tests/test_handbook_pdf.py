@@ -14,6 +14,8 @@ from validator.model import Handbook
 from validator.render import render
 from validator.render.downloads import volumes
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def handbook() -> Handbook:

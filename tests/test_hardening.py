@@ -235,6 +235,7 @@ def test_review_date_9999_12_31_is_a_finding_in_check_explain_and_diff(
     json.loads(out)
 
 
+@pytest.mark.slow
 def test_review_date_9999_12_31_stops_the_site_build_with_the_finding(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     role = project / "policies" / "roles" / "cs-specialist.yaml"
@@ -448,6 +449,7 @@ def site_build(project: Path, **environment: str) -> subprocess.CompletedProcess
     )
 
 
+@pytest.mark.slow
 def test_site_build_refuses_an_mkdocs_yml_that_never_ends(
     base: Path, endless: Callable[[Path], str]
 ) -> None:
@@ -461,6 +463,7 @@ def test_site_build_refuses_an_mkdocs_yml_that_never_ends(
     assert [p.name for p in (base / "site").iterdir()] == ["index.html"]
 
 
+@pytest.mark.slow
 def test_a_failed_build_or_export_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     completed = site_build(project)

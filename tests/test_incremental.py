@@ -17,6 +17,8 @@ from validator.exports import write_downloads
 from validator.exports.pdf import export_pdf, pdf_available
 from validator.model import Handbook
 
+pytestmark = pytest.mark.slow
+
 
 def _handbook(root: Path) -> Handbook:
     result = run(root)

@@ -17,6 +17,8 @@ from openpyxl import load_workbook
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow
+
 Cli = Callable[..., tuple[int, str, str]]
 Post = tuple[str, str | None]
 """(role id, specialty id or None)."""

@@ -15,6 +15,8 @@ from validator.engine import Result, run
 from validator.loader import Limits, LoadResult
 from validator.synth import generate
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:

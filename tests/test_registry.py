@@ -286,6 +286,7 @@ def test_a_setting_that_cannot_take_effect_is_a_finding(repo_copy: Path) -> None
 NAV_LINK = re.compile(r'class="md-nav__link"[^>]*>\s*<span class="md-ellipsis">\s*([^<]+?)\s*<')
 
 
+@pytest.mark.slow
 def test_a_hand_written_page_joins_the_navigation(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     (project / "docs" / "glossary.md").write_text(

@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import build_site, copy_project
 
+pytestmark = pytest.mark.slow
+
 
 def without_downloads(project: Path, *, render_cache: bool = True) -> Path:
     config = project / "mkdocs.yml"

@@ -6,9 +6,12 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import REPO, build_site, copy_project
+
+pytestmark = pytest.mark.slow
 
 OUTSIDE = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//(?!127\.0\.0\.1|localhost)""", re.I)
 ARTICLE = re.compile(r"<article.*?</article>", re.S)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 ARTICLE = re.compile(r"<article[^>]*>(.*?)</article>", re.S)
 FOOTER = re.compile(r"<footer[^>]*>(.*?)</footer>", re.S)
 

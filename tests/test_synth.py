@@ -6,10 +6,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import TODAY
 from validator.engine import run
 from validator.render import NAV_ENTITY_LIMIT, render
 from validator.synth import generate
+
+pytestmark = pytest.mark.slow
 
 
 def digest(root: Path) -> str:

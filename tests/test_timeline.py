@@ -20,6 +20,8 @@ from validator.model import Handbook
 from validator.render.markup import module_code
 from validator.resolved import TrainingPath, is_certification
 
+pytestmark = pytest.mark.slow
+
 
 @dataclass
 class _Node:
