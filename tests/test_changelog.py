@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import commit_all, copy_repo_tree
-from validator.engine import run
+from validator import versions as versions_module
+from validator.engine import Result, run
 from validator.render.changelog import changelog_page
 from validator.versions import change_log, versions
 
@@ -46,3 +49,30 @@ def test_each_version_lists_what_was_added_removed_and_changed(tmp_path: Path) -
     assert sections[1].startswith("版本 2030.1 → 2030.2（")
     assert "- **修改** 培训模块：业主档案、钥匙与信息管理（<code>hours</code>）" in sections[1]
     assert "- **修改** 手册设置" in sections[1]
+
+
+def test_a_kept_memo_checks_and_compares_past_commits_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_repo_tree(tmp_path / "repo")
+    for version in ("2030.1", "2030.2", "2030.3"):
+        _set_version(root, version)
+        commit_all(root, version)
+    checked: list[Path] = []
+    real_run = versions_module.run
+
+    def counting(where: Path, **options: object) -> Result:
+        checked.append(where)
+        return real_run(where)
+
+    monkeypatch.setattr(versions_module, "run", counting)
+    current = real_run(root)
+    memo: dict[object, object] = {}
+    first = change_log(root, current, memo)
+    assert len(checked) == 3  # each version's first commit, once
+    again = change_log(root, current, memo)
+    assert len(checked) == 3  # a serve rebuild checks no past commit again
+    assert [(e.since.name, e.until.name if e.until else None) for e in again] == [
+        (e.since.name, e.until.name if e.until else None) for e in first
+    ]
+    assert changelog_page(again) == changelog_page(first)
