@@ -439,3 +439,18 @@ def test_a_page_opened_from_a_search_result_marks_the_searched_words(
     assert page.locator("article mark").count() == 0
     fetched = [url for url in watched.requests if url.endswith("search_index.json")]
     assert len(fetched) == 1
+
+
+def test_the_dark_mode_switch_needs_nothing_from_outside(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(f"{base_url}/roles/security-officer/", wait_until="networkidle")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "default"
+    page.get_by_title("切换到深色模式").first.click()
+    assert page.evaluate(scheme) == "slate"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
+    # The choice is kept for the next page the reader opens.
+    page.goto(f"{base_url}/coverage/", wait_until="networkidle")
+    assert page.evaluate(scheme) == "slate"
+    assert [url for url in watched.requests if not url.startswith(base_url)] == []
+    assert watched.errors == []
