@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -434,3 +435,54 @@ def test_each_post_has_a_training_timeline_that_fits_the_screen(
             assert later["y"] == first["y"] and later["x"] >= first["x"] + first["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+_RESULT_LINKS = "() => [...document.querySelectorAll('.md-search-result a')].map(a => a.href)"
+
+
+@pytest.mark.parametrize("query", ["钥匙", "培训学时"])
+def test_search_results_link_with_the_words_they_matched_or_without_any(
+    watched: Watched, base_url: str, query: str
+) -> None:
+    _search(watched.page, base_url, query)
+    links = watched.page.evaluate(_RESULT_LINKS)
+    marked = [
+        urllib.parse.parse_qs(urllib.parse.urlsplit(link).query, keep_blank_values=True).get("h")
+        for link in links
+    ]
+    assert links
+    # Never a bare "?h=": an entry that matched no word of its own links without the parameter.
+    assert [link for link, words in zip(links, marked, strict=True) if words == [""]] == []
+    assert any(marked)
+
+
+def test_a_page_opened_from_a_search_result_marks_the_searched_words(
+    watched: Watched, base_url: str
+) -> None:
+    page = watched.page
+    page.goto(
+        f"{base_url}/training/m-cs-06/?h={urllib.parse.quote('钥匙')}", wait_until="networkidle"
+    )
+    marks = page.locator("article mark")
+    marks.first.wait_for(timeout=15_000)
+    assert set(marks.all_inner_texts()) == {"钥匙"}
+    # Opened plainly, the page neither marks anything nor fetches the index.
+    page.goto(f"{base_url}/training/m-cs-06/", wait_until="networkidle")
+    assert page.locator("article mark").count() == 0
+    fetched = [url for url in watched.requests if url.endswith("search_index.json")]
+    assert len(fetched) == 1
+
+
+def test_the_dark_mode_switch_needs_nothing_from_outside(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(f"{base_url}/roles/security-officer/", wait_until="networkidle")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "default"
+    page.get_by_title("切换到深色模式").first.click()
+    assert page.evaluate(scheme) == "slate"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
+    # The choice is kept for the next page the reader opens.
+    page.goto(f"{base_url}/coverage/", wait_until="networkidle")
+    assert page.evaluate(scheme) == "slate"
+    assert [url for url in watched.requests if not url.startswith(base_url)] == []
+    assert watched.errors == []

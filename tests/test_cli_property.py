@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REPO, commit_all, copy_repo_tree
@@ -71,8 +71,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return commit_all(copy_repo_tree(tmp_path_factory.mktemp("cli-property") / "repo"))
 
 
-def run_command(root: Path, command: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
-    """Run one command on ``root`` and check the properties of its result."""
+def run_command(root: Path, command: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> int:
+    """Run one command on ``root``, check the properties of its result; returns its exit code."""
     name, option = command
     output = root.parent / f"export.{option}"
     output.unlink(missing_ok=True)
@@ -98,6 +98,7 @@ def run_command(root: Path, command: tuple[str, str], capsys: pytest.CaptureFixt
     parses[name]()
     if name == "export" and code != 0:
         assert not output.exists()
+    return code
 
 
 def read_export(output: Path) -> object:
@@ -136,7 +137,10 @@ def test_every_command_ends_cleanly_on_any_tree(
     try:
         for path, content in mutations:
             (repo / path).write_bytes(content)
-        run_command(repo, command, capsys)
+        code = run_command(repo, command, capsys)
+        # Shown by --hypothesis-show-statistics: which commands ran and how they ended.
+        event(f"{command[0]} {command[1] if command[0] in ('check', 'export') else ''}".strip())
+        event(f"exit code {code}")
     finally:
         for path, content in originals.items():
             (repo / path).write_bytes(content)

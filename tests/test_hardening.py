@@ -7,6 +7,7 @@ paths that overwrote sources, a closed or broken standard output.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -368,6 +369,29 @@ def test_export_onto_a_full_disk_keeps_the_previous_export(base: Path) -> None:
     assert completed.returncode == 2
     one_clean_line(completed.stderr)
     assert target.read_bytes() == previous
+    assert sorted(p.name for p in base.iterdir() if p.name.startswith(".")) == []
+
+
+def test_export_onto_a_read_only_disk_is_one_line(
+    run_cli: Cli, base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = base / "handbook.json"
+    real_open = os.open
+
+    def read_only(path: str | os.PathLike[str], flags: int, *args: int, **kwargs: int) -> int:
+        # Reading works as before; creating a file fails as on a file system mounted read-only.
+        if flags & os.O_CREAT:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    code, out, err = run_cli(
+        "export", "json", "-o", str(target), "--root", str(base), "--lang", "en"
+    )
+    monkeypatch.undo()
+    assert (code, out) == (2, "")
+    assert one_clean_line(err) == f"handbook: Cannot write {target}: Read-only file system."
+    assert not target.exists()
     assert sorted(p.name for p in base.iterdir() if p.name.startswith(".")) == []
 
 

@@ -57,7 +57,7 @@ def _changes(changes: list[Change]) -> list[str]:
     summary = "，".join(
         f"{CHANGE_WORDS[word]} {counts[word]} 项" for word in CHANGE_WORDS if counts[word]
     )
-    lines = [f"共 {summary}。", ""]
+    lines = [f"共{summary}。", ""]
     for change in changes:
         word = CHANGE_WORDS.get(change.change, change.change)
         what = f"{esc(change.label.zh)}：{esc(change.name)}"
