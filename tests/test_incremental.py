@@ -106,7 +106,8 @@ def _project(destination: Path, *, search_cache: bool) -> Path:
     project = copy_project(destination)
     config_file = project / "mkdocs.yml"
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    settings = {"downloads": False, "search_cache": search_cache}
+    # A fresh build keeps nothing between builds: neither search entries nor converted pages.
+    settings = {"downloads": False, "search_cache": search_cache, "render_cache": search_cache}
     config["plugins"] = [
         {"handbook": settings} if plugin == "handbook" else plugin for plugin in config["plugins"]
     ]
