@@ -37,3 +37,20 @@ def test_tuned_index_is_utf8_with_english_names_in_entity_titles(tmp_path: Path)
         "简介",
     ]
     assert docs[0]["text"] == "火"
+
+
+def test_empty_sections_under_a_heading_many_pages_share_are_dropped(tmp_path: Path) -> None:
+    index = tmp_path / "search_index.json"
+    entries = [
+        {"location": "training/m-a/", "title": "模块 A", "text": "<p>甲</p>"},
+        {"location": "training/m-a/#_1", "title": "课程大纲", "text": ""},
+        {"location": "training/m-b/", "title": "模块 B", "text": ""},
+        {"location": "training/m-b/#_1", "title": "课程大纲", "text": " "},
+        {"location": "training/m-b/#_2", "title": "课程大纲", "text": "<p>有内容</p>"},
+        {"location": "training/system/#_3", "title": "培训类别", "text": ""},
+    ]
+    index.write_text(json.dumps({"config": {}, "docs": entries}), encoding="utf-8")
+    search_index.tune(index, None)
+    kept = [doc["location"] for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]]
+    # A page's own entry, a section with text and a heading no other page has all stay.
+    assert kept == ["training/m-a/", "training/m-b/", "training/m-b/#_2", "training/system/#_3"]

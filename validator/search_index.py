@@ -7,6 +7,9 @@ with ASCII escapes. Two changes make it serve a guard on a phone:
   zero-width space the plugin puts between words), without the zero-width spaces that stand
   next to a space anyway, and without paragraph and list tags (a result's preview is one line
   of text);
+* a section with no text under a heading many pages share (课程大纲, 签字确认: its content is a
+  table or a picture the index leaves out) is dropped: fifty identical results for its heading
+  help nobody, and the index is smaller;
 * the page of an entity (a role, a module, a standards area) is also found by its English name:
   the name goes into the title of the page's first entry, where a title match counts most, so
   "fire" leads to the fire-safety module rather than to a module that mentions fire once in a
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 from validator.model import Handbook
@@ -47,12 +51,23 @@ def english_titles(handbook: Handbook) -> dict[str, str]:
     return titles
 
 
+def _empty_section(entry: dict[str, str]) -> bool:
+    return "#" in entry.get("location", "") and not entry.get("text")
+
+
 def tune(path: Path, handbook: Handbook | None) -> None:
-    """Rewrite the index at ``path`` as UTF-8, with English names in entity pages' titles."""
+    """Rewrite the index at ``path`` as UTF-8, without empty sections under shared headings,
+    with English names in entity pages' titles."""
     data = json.loads(path.read_text(encoding="utf-8"))
     titles = english_titles(handbook) if handbook is not None else {}
-    for entry in data.get("docs", []):
+    docs = data.get("docs", [])
+    for entry in docs:
         entry["text"] = compact_text(entry.get("text", ""))
+    shared = Counter(entry.get("title") for entry in docs if _empty_section(entry))
+    data["docs"] = docs = [
+        e for e in docs if not (_empty_section(e) and shared[e.get("title")] > 1)
+    ]
+    for entry in docs:
         english = titles.get(entry.get("location", ""))
         if english:
             entry["title"] = f"{entry['title']} · {english}"
