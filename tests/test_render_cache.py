@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import build_site, copy_project
+from tests.conftest import build_site, commit_all, copy_project
 
 pytestmark = pytest.mark.slow
 
@@ -89,3 +90,21 @@ def test_a_page_with_a_broken_link_fails_every_strict_build(tmp_path: Path) -> N
         completed = build_site(project, tmp_path / attempt)
         assert completed.returncode != 0
         assert "missing.md" in completed.stderr
+
+
+def test_a_committed_cache_is_not_trusted(tmp_path: Path) -> None:
+    """A pull request could commit a cached page or PDF for a later build to publish: a build
+    whose cache folder holds committed files says so and uses no cache at all."""
+    project = without_downloads(copy_project(tmp_path / "project"))
+    commit_all(project)
+    assert build_site(project, tmp_path / "clean").returncode == 0
+    assert len(entries(project)) > 1  # an uncommitted cache is used: the pages were kept
+    planted = project / ".cache" / "handbook" / "html" / "planted.json"
+    planted.write_text('{"content": "<p>planted</p>"}', encoding="utf-8")
+    subprocess.run(["git", "-C", str(project), "add", "-f", str(planted)], check=True)
+    commit_all(project, "commit the cache")  # the copy has no .gitignore: all of it
+    completed = build_site(project, tmp_path / "committed")
+    # The warning fails a strict build, so CI stops before publishing anything.
+    assert completed.returncode != 0
+    assert "committed under the cache folder" in completed.stderr
+    assert "个文件被提交到了缓存目录 .cache/handbook/" in completed.stderr

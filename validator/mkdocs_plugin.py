@@ -46,6 +46,7 @@ from validator.render.downloads import FOLDER, Downloads
 from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 from validator.render.provenance import edit_address
 from validator.render_cache import RenderCache, activate
+from validator.revision import committed_files
 from validator.search_cache import SearchCache, install_segment_memo
 from validator.versions import change_log
 
@@ -93,7 +94,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.serving = False
         self.converted: RenderCache | None = None
         self.history: dict[object, object] = {}
+        self._cache: Path | None = None
         """Past commits checked and compared, kept across ``mkdocs serve`` rebuilds."""
+
+    @property
+    def cache(self) -> Path | None:
+        """The folder of what is kept between builds, unless a commit put files there: a pull
+        request must not be able to plant a page or a PDF that a later build publishes."""
+        return self._cache
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this process serves the site (its builds may cover a few pages)."""
@@ -104,6 +112,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         root = Path(config.config_file_path).parent / self.config.root
         self.root = root
         lang = self.config.lang
+        self._cache = root / self.config.cache_dir
+        committed = committed_files(root, self.config.cache_dir)
+        if committed:
+            log.warning(
+                f"{committed[0]} 等 {len(committed)} 个文件被提交到了缓存目录 "
+                f"{self.config.cache_dir}/：提交来的缓存不可信，本次构建不使用缓存（请用 git rm "
+                "--cached 删除它们）。 Files are committed under the cache folder; a committed "
+                "cache cannot be trusted, so this build uses none (remove them with git rm "
+                "--cached)."
+            )
+            self._cache = None
         try:
             result = run(root)
         except ToolError as error:
@@ -129,7 +148,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.serving and self.offered.pdf:
             # A preview does not wait for Chromium: pages changed since their last print say
             # that the published build makes their PDF, and the others link to it as usual.
-            cache = self.root / self.config.cache_dir / "pdf"
+            cache = (self.cache or root / ".no-cache") / "pdf"
             missing = unprinted(result.handbook, self.site.pages, cache)
             if missing:
                 self.offered = replace(self.offered, missing=missing)
@@ -140,7 +159,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Let the search plugin reuse the entries of pages unchanged since an earlier build."""
         self.search = None
-        if not self.config.search_cache:
+        if not self.config.search_cache or self.cache is None:
             return
         for plugin in config.plugins.values():
             index = getattr(plugin, "search_index", None)
@@ -148,7 +167,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 install_segment_memo()
                 options = getattr(plugin, "config", {})
                 settings = repr([options.get(k) for k in ("jieba_dict", "jieba_dict_user")])
-                self.search = SearchCache(self.root / self.config.cache_dir, settings)
+                self.search = SearchCache(self.cache, settings)
                 self.search.wrap(index)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -175,8 +194,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         """With the site's files known, let page conversion reuse earlier builds' results."""
         self.converted = None
-        if self.config.render_cache:
-            self.converted = RenderCache(self.root / self.config.cache_dir / "html", config, files)
+        if self.config.render_cache and self.cache is not None:
+            self.converted = RenderCache(self.cache / "html", config, files)
         activate(self.converted)
         if self.converted is not None:
             pages = [file.page for file in files.documentation_pages() if file.page is not None]
@@ -203,7 +222,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 Path(config.site_dir) / FOLDER,
                 sys.stdout,
                 pdf=self.offered.pdf,
-                cache=self.root / self.config.cache_dir,
+                cache=self.cache,
                 pages=self.site.pages if self.site is not None else None,
                 print_missing=not self.serving,
             )

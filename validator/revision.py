@@ -56,6 +56,15 @@ def _exists(root: Path, ref: str, folder: str) -> bool:
     return True
 
 
+def committed_files(root: Path, folder: str) -> list[str]:
+    """The files git tracks under ``folder`` of the repository at ``root`` (none without git)."""
+    try:
+        listed = _git(root, "ls-files", "-z", "--", folder)
+    except ToolError:
+        return []
+    return [name for name in listed.decode("utf-8", errors="replace").split("\0") if name]
+
+
 def _git(root: Path, *args: str) -> bytes:
     try:
         completed = subprocess.run(
