@@ -127,3 +127,19 @@ def escape_pointer_token(key: str | int) -> str:
 def pointer_of(parts: Iterable[str | int]) -> str:
     """Join path parts (keys and indices) into a JSON pointer."""
     return "".join(f"/{escape_pointer_token(p)}" for p in parts)
+
+
+SHOWN = 60
+"""Characters of a value a message quotes at most."""
+
+
+def clip(text: str, limit: int = SHOWN) -> str:
+    """``text`` cut to ``limit`` characters with "…", so a pasted novel never floods a message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def error_at(
+    rule: str, path: str, line: int, column: int, message: Text, hint: Text | None = None
+) -> Finding:
+    """An error of ``rule`` at ``path:line:column`` (the loader's findings are all errors)."""
+    return Finding(Location(path, line, column), rule, Severity.ERROR, message, hint)

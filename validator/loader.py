@@ -23,7 +23,6 @@ text ``"0755"``), and dates stay text for JSON Schema's ``format: date`` to chec
 
 from __future__ import annotations
 
-import codecs
 import errno
 import re
 import stat
@@ -33,8 +32,18 @@ from typing import Any, ClassVar
 
 import yaml
 
-from validator.findings import Finding, Location, Severity, Text, escape_pointer_token
+from validator.findings import (
+    Finding,
+    Location,
+    Severity,
+    Text,
+    clip,
+    error_at,
+    escape_pointer_token,
+)
 from validator.plain_data import BOOL, FLOAT, INT, LARGEST, MAP, NULL, SEQ, STR, Unusual, plain
+from validator.syntax_diagnosis import OPENERS, diagnose, explain_syntax
+from validator.text_encoding import decode, position
 
 
 @dataclass(frozen=True)
@@ -63,13 +72,6 @@ _FLOAT_PATTERN = re.compile(
 )
 _NOT_A_NUMBER = re.compile(r"[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)")
 _LARGEST = LARGEST
-_SHOWN = 60
-
-
-def clip(text: str, limit: int = _SHOWN) -> str:
-    """``text`` cut to ``limit`` characters with "…", so a pasted novel never floods a message."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
 
 _NUMBER_START = frozenset("-+0123456789.")
 
@@ -153,12 +155,6 @@ class LoadResult:
     findings: list[Finding]
 
 
-def _finding(
-    rule: str, path: str, line: int, column: int, message: Text, hint: Text | None = None
-) -> Finding:
-    return Finding(Location(path, line, column), rule, Severity.ERROR, message, hint)
-
-
 def load_file(file: Path, display_path: str, limits: Limits = LIMITS) -> LoadResult:
     """Read and parse one policy file; every problem is returned as a finding."""
     try:
@@ -178,7 +174,7 @@ def load_file(file: Path, display_path: str, limits: Limits = LIMITS) -> LoadRes
         return LoadResult(
             None,
             [
-                _finding(
+                error_at(
                     "file-unreadable",
                     display_path,
                     1,
@@ -197,7 +193,7 @@ def load_file(file: Path, display_path: str, limits: Limits = LIMITS) -> LoadRes
 
 def link_loop(path: str) -> Finding:
     """The finding for a symbolic link that leads back to itself."""
-    return _finding(
+    return error_at(
         "file-unreadable",
         path,
         1,
@@ -214,7 +210,7 @@ def link_loop(path: str) -> Finding:
 
 
 def _not_a_file(path: str) -> Finding:
-    return _finding(
+    return error_at(
         "file-unreadable",
         path,
         1,
@@ -228,7 +224,7 @@ def _not_a_file(path: str) -> Finding:
 
 
 def _too_large(path: str, size: int, limits: Limits) -> Finding:
-    return _finding(
+    return error_at(
         "yaml-too-large",
         path,
         1,
@@ -248,7 +244,7 @@ def load_bytes(raw: bytes, path: str, limits: Limits = LIMITS) -> LoadResult:
     """Parse the bytes of one policy file; ``path`` is only used in locations."""
     if len(raw) > limits.max_bytes:
         return LoadResult(None, [_too_large(path, len(raw), limits)])
-    decoded = _decode(raw, path)
+    decoded = decode(raw, path)
     if isinstance(decoded, Finding):
         return LoadResult(None, [decoded])
     return load_text(decoded, path, limits)
@@ -258,7 +254,7 @@ def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
     """Parse the text of one policy file; ``path`` is only used in locations."""
     deep = _absurd_nesting(text)
     if deep is not None:
-        line, column = _position(text, deep)
+        line, column = position(text, deep)
         return LoadResult(None, [_too_deep(path, line, column, limits)])
     # A document without "&" cannot define an anchor, so it cannot contain an alias either;
     # only such rare files pay for the event scan that locates anchors precisely.
@@ -270,7 +266,7 @@ def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as error:
-        return LoadResult(None, [_syntax_finding(error, path, text)])
+        return LoadResult(None, [_syntaxerror_at(error, path, text)])
     except RecursionError:
         return LoadResult(None, [_too_deep(path, 1, 1, limits)])
     finally:
@@ -279,7 +275,7 @@ def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
         return LoadResult(
             None,
             [
-                _finding(
+                error_at(
                     "yaml-empty",
                     path,
                     1,
@@ -383,11 +379,6 @@ def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
     if line > len(lines):
         return len(lines), len(lines[-1]) + 1
     return line, column
-
-
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 class _Builder:
@@ -546,7 +537,7 @@ class _Builder:
                 f"'{shown}' is not a number: YAML reads it as infinity or not-a-number (NaN).",
             )
         self.findings.append(
-            _finding(
+            error_at(
                 "yaml-number",
                 self.path,
                 mark.line + 1,
@@ -567,7 +558,7 @@ class _Builder:
             written = re.match(r"!\S*", self.lines[mark.line][mark.column :])
             tag = clip(written.group()) if written else tag
         self.findings.append(
-            _finding(
+            error_at(
                 "yaml-tag",
                 self.path,
                 mark.line + 1,
@@ -588,7 +579,7 @@ class _Builder:
     def _bad_key(self, key_node: yaml.Node, position: tuple[int, int]) -> None:
         shown = clip(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "…"
         self.findings.append(
-            _finding(
+            error_at(
                 "yaml-key-type",
                 self.path,
                 *position,
@@ -608,7 +599,7 @@ class _Builder:
         self.stopped = True
         mark = node.start_mark
         self.findings.append(
-            _finding(rule, self.path, mark.line + 1, mark.column + 1, message, hint)
+            error_at(rule, self.path, mark.line + 1, mark.column + 1, message, hint)
         )
 
 
@@ -625,7 +616,7 @@ def _control_character(path: str, node: yaml.ScalarNode) -> Finding | None:
         return None
     code = f"U+{ord(found.group()):04X}"
     mark = node.start_mark
-    return _finding(
+    return error_at(
         "yaml-control-character",
         path,
         mark.line + 1,
@@ -643,7 +634,7 @@ def _control_character(path: str, node: yaml.ScalarNode) -> Finding | None:
 
 
 def _too_deep(path: str, line: int, column: int, limits: Limits) -> Finding:
-    return _finding(
+    return error_at(
         "yaml-too-deep",
         path,
         line,
@@ -684,7 +675,7 @@ def _find_anchors(text: str, path: str) -> list[Finding]:
     mark = first.start_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     return [
-        _finding(
+        error_at(
             "yaml-alias",
             path,
             line,
@@ -701,7 +692,7 @@ def _find_anchors(text: str, path: str) -> list[Finding]:
     ]
 
 
-def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
+def _syntaxerror_at(error: yaml.YAMLError, path: str, text: str) -> Finding:
     problem = str(getattr(error, "problem", None) or getattr(error, "reason", None) or error)
     context = getattr(error, "context", None)
     mark = getattr(error, "problem_mark", None)
@@ -719,7 +710,7 @@ def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
         line, column = 1, 1
     line, column = _clamp(text, line, column)
     if "expected a single document" in str(context) or "another document" in problem:
-        return _finding(
+        return error_at(
             "yaml-multi-document",
             path,
             line,
@@ -734,14 +725,14 @@ def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
             ),
         )
     opened_at = (opened.line + 1, opened.column + 1) if opened is not None else None
-    cause = _diagnose(_lines(text), text, (line, column), opened_at)
+    cause = diagnose(_lines(text), text, (line, column), opened_at)
     english = problem if not context else f"{context}: {problem}"
     if cause is None:
-        zh, hint_zh, hint_en = _explain_syntax(problem, str(context))
-        if opened_at is not None and context in _OPENERS:
+        zh, hint_zh, hint_en = explain_syntax(problem, str(context))
+        if opened_at is not None and context in OPENERS:
             # An unclosed bracket is noticed far below; the editor needs where it opens.
             line, column = opened_at
-        return _finding(
+        return error_at(
             "yaml-syntax",
             path,
             line,
@@ -749,351 +740,4 @@ def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
             Text(f"YAML 语法错误：{zh}。", f"YAML syntax error: {english}."),
             Text(hint_zh, hint_en),
         )
-    return _finding("yaml-syntax", path, *cause)
-
-
-_Cause = tuple[int, int, Text, Text]
-"""Where the editor must change the file (1-based line and column), what is wrong, the fix."""
-
-# Tabs and the full-width space (typed by Chinese input methods) in a line's indentation.
-_BAD_INDENT = re.compile("^[ ]*([\t\u3000])")
-# A key followed by the full-width colon a Chinese input method types instead of ":".
-_WIDE_COLON = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ ]*(\uff1a)")
-_KEY_WITHOUT_COLON = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_.-]*)(?:[ ]+(\S.*?))?[ ]*$")
-
-
-def _diagnose(
-    lines: list[str], text: str, noticed: tuple[int, int], opened: tuple[int, int] | None
-) -> _Cause | None:
-    """The cause of a syntax error, read from the lines around it rather than the parser's
-    wording (which differs between libyaml and the pure-Python parser, and between versions).
-
-    ``noticed`` is where the parser gave up; ``opened`` where the construct it was reading
-    began (a quote, a bracket, a key), when it says.
-    """
-    if opened is not None and _char(lines, *opened) in ("'", '"'):
-        return _unclosed_quote(lines, *opened)
-    runaway = _runaway_quote(text, noticed[0])
-    if runaway is not None:
-        return _unclosed_quote(lines, *runaway)
-    # The culprit is on the line the parser noticed or just above it (a simple key starts there).
-    first = max(min(opened[0] if opened else noticed[0], noticed[0] - 1), noticed[0] - 3, 1)
-    window = range(first, min(noticed[0], len(lines)) + 1)
-    for number in window:
-        cause = _wide_or_tab(lines[number - 1], number)
-        if cause is not None:
-            return cause
-    for number in sorted(window, key=lambda n: (n != (opened or noticed)[0], n)):
-        if _lacks_colon(lines, number):
-            return _missing_colon(lines, number)
-    return None
-
-
-def _char(lines: list[str], line: int, column: int) -> str:
-    return lines[line - 1][column - 1 : column] if 0 < line <= len(lines) else ""
-
-
-_KEY_LINE = re.compile(r"^([ ]*(?:-[ ]+)?)[^\s#:][^:]*:(?:[ ]|$)")
-
-
-def _lacks_colon(lines: list[str], number: int) -> bool:
-    """Whether line ``number`` is a key without its colon: "word" or "word value", no ": ",
-    at the same indentation as a neighbouring key line (so it is no wrapped text)."""
-    source = lines[number - 1]
-    found = _KEY_WITHOUT_COLON.match(source)
-    if found is None or ": " in source or source.rstrip().endswith(":"):
-        return False
-    column = found.start(1)
-    for step in (-1, 1):
-        # The nearest line at this indentation or less, skipping the deeper content of a sibling.
-        neighbour = number + step
-        while 0 < neighbour <= len(lines):
-            other = lines[neighbour - 1]
-            content = other.lstrip(" -")
-            if content and not content.startswith("#") and len(other) - len(content) <= column:
-                key = _KEY_LINE.match(other)
-                if key is not None and len(key.group(1)) == column:
-                    return True
-                break
-            neighbour += step
-    return False
-
-
-def _wide_or_tab(source: str, number: int) -> _Cause | None:
-    indent = _BAD_INDENT.match(source)
-    if indent is not None and indent.group(1) == "\t":
-        return (
-            number,
-            indent.start(1) + 1,
-            Text(
-                "这一行用 Tab 缩进；YAML 的缩进只能用空格。",
-                "This line is indented with a tab; YAML indents with spaces only.",
-            ),
-            Text(
-                "把行首的 Tab 换成空格（VS Code：右下角“制表符长度”→“将缩进转换为空格”）。",
-                "Replace the tab at the start of the line with spaces (VS Code: click 'Tab "
-                "Size' in the status bar → 'Convert Indentation to Spaces').",
-            ),
-        )
-    if indent is not None:
-        return (
-            number,
-            indent.start(1) + 1,
-            Text(
-                "这一行用全角空格“　”缩进（中文输入法打出的空格）；YAML 只认半角空格。",
-                "This line is indented with a full-width space (U+3000, typed by a Chinese "
-                "input method); YAML indents with ordinary spaces only.",
-            ),
-            Text(
-                "删除行首的全角空格，切换到英文（半角）输入后再用空格缩进。",
-                "Delete the full-width spaces and indent with ordinary spaces (switch the "
-                "input method to English first).",
-            ),
-        )
-    colon = _WIDE_COLON.match(source)
-    if colon is not None:
-        key = clip(colon.group(1))
-        return (
-            number,
-            colon.start(2) + 1,
-            Text(
-                f"“{key}” 后面是全角冒号“：”（中文输入法打出的冒号）；YAML 只认半角冒号“:”。",
-                f"'{key}' is followed by a full-width colon (U+FF1A, typed by a Chinese input "
-                "method); YAML needs an ordinary colon ':'.",
-            ),
-            Text(
-                f"把“：”改成英文冒号，后面加一个空格：{key}: …",
-                f"Replace it with an ordinary colon followed by a space: {key}: …",
-            ),
-        )
-    return None
-
-
-def _missing_colon(lines: list[str], line: int) -> _Cause:
-    found = _KEY_WITHOUT_COLON.match(lines[line - 1])
-    assert found is not None  # _lacks_colon matched it
-    key, value = clip(found.group(1)), found.group(2)
-    example = f"{key}: {clip(value, 20)}" if value else f"{key}: …"
-    return (
-        line,
-        found.start(1) + 1,
-        Text(
-            f"“{key}” 后面缺少冒号：键和值之间要写“: ”。",
-            f"'{key}' is not followed by a colon: write ': ' between the key and the value.",
-        ),
-        Text(
-            f"写成 {example}（冒号后面有一个空格）。", f"Write {example} (a space after the colon)."
-        ),
-    )
-
-
-def _unclosed_quote(lines: list[str], line: int, column: int) -> _Cause:
-    source = lines[line - 1] if line <= len(lines) else ""
-    quote = source[column - 1 : column] if source[column - 1 : column] in "\"'" else '"'
-    return (
-        line,
-        column,
-        Text(
-            f"这一行的引号 {quote} 没有闭合。",
-            f"The quote {quote} opened on this line is never closed.",
-        ),
-        Text(
-            f"在这段文字的末尾补上 {quote}（文字里要用引号时，换成中文引号“”）。",
-            f"Add the closing {quote} at the end of the text (inside the text, use the other "
-            "kind of quote).",
-        ),
-    )
-
-
-def _runaway_quote(text: str, noticed: int) -> tuple[int, int] | None:
-    """Where a quoted text opens that runs over several lines and ends where the parser
-    stopped: an unclosed quote that a later quote character "closed" by accident."""
-    found: tuple[int, int] | None = None
-    try:
-        for token in yaml.scan(text, Loader=_BaseLoader):
-            start, end = token.start_mark, token.end_mark
-            if start.line + 1 > noticed:
-                break
-            if (
-                isinstance(token, yaml.ScalarToken)
-                and token.style in ("'", '"')
-                and start.line != end.line
-                and end.line + 1 in (noticed, noticed - 1)
-            ):
-                found = (start.line + 1, start.column + 1)
-    except yaml.YAMLError:
-        pass  # the scanner stops at the same error; the tokens before it are what matters
-    return found
-
-
-_OPENERS = frozenset(
-    {
-        "while scanning a quoted scalar",
-        "while parsing a flow sequence",
-        "while parsing a flow mapping",
-    }
-)
-
-_SYNTAX_EXPLANATIONS: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "mapping values are not allowed",
-        "这里不能出现冒号",
-        "文字里含有“: ”时，请给整段文字加上引号；否则检查这一行和上一行的缩进。",
-        "If the text contains ': ', put the whole text in quotes; otherwise check the "
-        "indentation of this line and the one above.",
-    ),
-    (
-        "flow sequence",
-        "方括号 [ ] 没有正确闭合",
-        "检查这一行的 [ 和 ] 是否成对，元素之间用逗号分隔。",
-        "Check that [ and ] pair up and items are separated by commas.",
-    ),
-    (
-        "flow mapping",
-        "花括号 { } 没有正确闭合",
-        "检查 { 和 } 是否成对，项之间用逗号分隔。",
-        "Check that { and } pair up and entries are separated by commas.",
-    ),
-    (
-        "block",
-        "缩进不一致",
-        "同一层的项要对齐到同一列；检查这一行和上一行的缩进。",
-        "Items of one level must start in the same column; check this line's indentation.",
-    ),
-    (
-        "control characters",
-        "文件里有不可见的控制字符",
-        "删除这些字符（常见于从其他软件复制的文字）。",
-        "Delete the characters (often pasted from other software).",
-    ),
-)
-
-
-def _explain_syntax(problem: str, context: str) -> tuple[str, str, str]:
-    both = f"{problem} {context}"
-    for needle, zh, hint_zh, hint_en in _SYNTAX_EXPLANATIONS:
-        if needle in both:
-            return zh, hint_zh, hint_en
-    return (
-        "这里的写法无法解析",
-        "检查这一行及上一行的缩进、冒号和引号。",
-        "Check the indentation, colons and quotes on this line and the one above.",
-    )
-
-
-def _decode(raw: bytes, path: str) -> str | Finding:
-    """Decode UTF-8 (a BOM is fine); otherwise say which encoding the bytes look like."""
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-    wide = _wide_encoding(raw)
-    if wide is not None:
-        return _encoding_finding(path, 1, wide, wide)
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        line = raw.count(b"\n", 0, nul) + 1
-        return _finding(
-            "yaml-encoding",
-            path,
-            line,
-            1,
-            Text(
-                "文件里有 NUL 字节：这是二进制文件，不是文本。",
-                "The file contains NUL bytes: it is binary, not text.",
-            ),
-            Text(
-                "政策文件必须是 UTF-8 文本；请删除这个文件或用文本编辑器重新保存。",
-                "Policy files must be UTF-8 text; delete the file or save it again as text.",
-            ),
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        zh, en = _guess_encoding(raw)
-        return _encoding_finding(path, line, zh, en, column)
-    if "\u2028" in text or "\u2029" in text or "\x85" in text:
-        separator = _ODD_BREAK.search(text)
-        if separator is not None:
-            return _odd_break_finding(path, text, separator.start())
-    return text
-
-
-# YAML counts these as line breaks but editors do not, so every later line number would be off.
-_ODD_BREAK = re.compile("[\u2028\u2029\x85]")
-
-
-def _odd_break_finding(path: str, text: str, offset: int) -> Finding:
-    line, column = _position(text, offset)
-    code = f"U+{ord(text[offset]):04X}"
-    return _finding(
-        "yaml-encoding",
-        path,
-        line,
-        column,
-        Text(
-            f"这里有一个不常见的换行字符 {code}（常见于从网页复制的文字）；"
-            "YAML 把它当作换行，编辑器不会，行号会对不上。",
-            f"There is an unusual line-break character {code} here (often pasted from web "
-            "pages); YAML treats it as a line break and editors do not, so line numbers "
-            "would disagree.",
-        ),
-        Text(
-            "删除这个字符，需要换行时直接按回车。",
-            "Delete the character; press Enter where a line break is wanted.",
-        ),
-    )
-
-
-def _wide_encoding(raw: bytes) -> str | None:
-    """ "UTF-32" or "UTF-16" when the bytes look like either (with or without a BOM)."""
-    # The UTF-32-LE BOM begins with the UTF-16-LE one, so UTF-32 is tested first.
-    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "UTF-32"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "UTF-16"
-    sample = raw[:200]
-    if len(sample) < 4:
-        return None
-    # Text in UTF-32 has two zero bytes in every four (Chinese included); UTF-16 has fewer.
-    quarter = len(sample) // 4
-    if (
-        min(sample[2::4].count(0), sample[3::4].count(0)) > quarter * 3 // 4
-        or min(sample[0::4].count(0), sample[1::4].count(0)) > quarter * 3 // 4
-    ):
-        return "UTF-32"
-    if sample[1::2].count(0) > quarter or sample[0::2].count(0) > quarter:
-        return "UTF-16"
-    return None
-
-
-def _guess_encoding(raw: bytes) -> tuple[str, str]:
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return "Latin-1 或 Windows-1252", "Latin-1 or Windows-1252"
-    if any("\u4e00" <= char <= "\u9fff" for char in text):
-        return (
-            "GBK/GB18030（Windows 中文系统常用的编码）",
-            "GBK/GB18030 (the usual encoding of Chinese Windows)",
-        )
-    return "Latin-1 或 Windows-1252", "Latin-1 or Windows-1252"
-
-
-def _encoding_finding(path: str, line: int, zh: str, en: str, column: int = 1) -> Finding:
-    return _finding(
-        "yaml-encoding",
-        path,
-        line,
-        column,
-        Text(
-            f"文件不是 UTF-8 编码，看起来是 {zh}。",
-            f"The file is not UTF-8; it looks like {en}.",
-        ),
-        Text(
-            "用 UTF-8 重新保存（VS Code：点右下角的编码 → “通过编码保存” → UTF-8；"
-            "记事本：另存为 → 编码选 UTF-8）。",
-            "Save it again as UTF-8 (VS Code: click the encoding in the status bar → "
-            "'Save with Encoding' → UTF-8).",
-        ),
-    )
+    return error_at("yaml-syntax", path, *cause)

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator.errors import ToolError
-from validator.findings import Finding, Location, Severity, Text, pointer_of
+from validator.findings import Finding, Location, Severity, Text, clip, pointer_of
 from validator.guarded_read import Refused, inside, read_json
 from validator.kinds import KINDS, Registry
-from validator.loader import Document, clip
+from validator.loader import Document
 
 if TYPE_CHECKING:
     import jsonschema

@@ -7,8 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from validator.findings import Ref, Severity, Text
-from validator.loader import clip
+from validator.findings import Ref, Severity, Text, clip
 from validator.model import Handbook
 from validator.policies import kind_of
 from validator.rules.registry import Problem, rule
