@@ -266,7 +266,7 @@ def load_text(text: str, path: str, limits: Limits = LIMITS) -> LoadResult:
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as error:
-        return LoadResult(None, [_syntaxerror_at(error, path, text)])
+        return LoadResult(None, [_syntax_finding(error, path, text)])
     except RecursionError:
         return LoadResult(None, [_too_deep(path, 1, 1, limits)])
     finally:
@@ -692,7 +692,7 @@ def _find_anchors(text: str, path: str) -> list[Finding]:
     ]
 
 
-def _syntaxerror_at(error: yaml.YAMLError, path: str, text: str) -> Finding:
+def _syntax_finding(error: yaml.YAMLError, path: str, text: str) -> Finding:
     problem = str(getattr(error, "problem", None) or getattr(error, "reason", None) or error)
     context = getattr(error, "context", None)
     mark = getattr(error, "problem_mark", None)

@@ -26,7 +26,7 @@ def decode(raw: bytes, path: str) -> str | Finding:
         raw = raw[len(codecs.BOM_UTF8) :]
     wide = _wide_encoding(raw)
     if wide is not None:
-        return _encodingerror_at(path, 1, wide, wide)
+        return _encoding_finding(path, 1, wide, wide)
     nul = raw.find(b"\x00")
     if nul >= 0:
         line = raw.count(b"\n", 0, nul) + 1
@@ -50,11 +50,11 @@ def decode(raw: bytes, path: str) -> str | Finding:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         zh, en = _guess_encoding(raw)
-        return _encodingerror_at(path, line, zh, en, column)
+        return _encoding_finding(path, line, zh, en, column)
     if "\u2028" in text or "\u2029" in text or "\x85" in text:
         separator = _ODD_BREAK.search(text)
         if separator is not None:
-            return _odd_breakerror_at(path, text, separator.start())
+            return _odd_break_finding(path, text, separator.start())
     return text
 
 
@@ -62,7 +62,7 @@ def decode(raw: bytes, path: str) -> str | Finding:
 _ODD_BREAK = re.compile("[\u2028\u2029\x85]")
 
 
-def _odd_breakerror_at(path: str, text: str, offset: int) -> Finding:
+def _odd_break_finding(path: str, text: str, offset: int) -> Finding:
     line, column = position(text, offset)
     code = f"U+{ord(text[offset]):04X}"
     return error_at(
@@ -119,7 +119,7 @@ def _guess_encoding(raw: bytes) -> tuple[str, str]:
     return "Latin-1 或 Windows-1252", "Latin-1 or Windows-1252"
 
 
-def _encodingerror_at(path: str, line: int, zh: str, en: str, column: int = 1) -> Finding:
+def _encoding_finding(path: str, line: int, zh: str, en: str, column: int = 1) -> Finding:
     return error_at(
         "yaml-encoding",
         path,
