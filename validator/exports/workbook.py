@@ -45,26 +45,24 @@ def _width(value: object) -> int:
 
 def _sheet(workbook: Any, title: str, header: Sequence[str], rows: list[list[Any]]) -> Any:
     # openpyxl comes with the `export` extra; checking the handbook must not need it.
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
     from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+    from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
+    # Written row by row (a national group's matrix has hundreds of thousands of cells), so
+    # everything about the sheet is settled before its first row.
     sheet = workbook.create_sheet(title)
-    sheet.append([_cell(value) for value in header])
-    for row in rows:
-        # Every text from the data is kept as text: `=HYPERLINK(...)` in a duty never runs.
-        sheet.append([_cell(value) for value in row])
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDE6F4")
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for index in range(1, len(header) + 1):
+        sample = [header[index - 1], *(row[index - 1] for row in rows[:500])]
+        longest = max(_width(value) for value in sample)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 6), 60)
     sheet.freeze_panes = "B2" if title == MATRIX else "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     # Printed on A4 landscape, as wide as the page, the header row (and the matrix's post
     # column) repeated on every page, so a printed sheet can be read page by page.
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -72,18 +70,27 @@ def _sheet(workbook: Any, title: str, header: Sequence[str], rows: list[list[Any
     if title == MATRIX:
         sheet.print_title_cols = "A:A"
     sheet.oddFooter.center.text = f"{title} · 第 &P / &N 页"
-    for index, column in enumerate(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 500)), 1):
-        longest = max((_width(cell.value) for cell in column), default=4)
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 6), 60)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE6F4")
+    heading = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, value=_cell(value))
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        heading.append(cell)
+    sheet.append(heading)
+    for row in rows:
+        # Every text from the data is kept as text: `=HYPERLINK(...)` in a duty never runs.
+        sheet.append([_cell(value) for value in row])
     return sheet
 
 
 def build_workbook(handbook: Handbook) -> Any:
-    """The workbook as an openpyxl object (for tests and for writing)."""
+    """The workbook as a write-only openpyxl object, to be saved once."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     roles = handbook.resolved.ordered_roles
     modules = sorted(handbook.all("module"), key=lambda m: m.id)
 
