@@ -96,6 +96,7 @@ def prerendered_project(destination: Path, source: Path = REPO) -> Path:
     result = run(source)
     assert result.handbook is not None
     site = render(result.handbook)
+    shutil.rmtree(destination, ignore_errors=True)  # a previous run's pages
     docs = destination / "docs"
     shutil.copytree(REPO / "docs", docs)
     for path, markdown in site.pages.items():
