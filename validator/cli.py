@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import io
 import os
@@ -219,6 +220,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(err, Text("标准输出已关闭，无法输出结果。", "Standard output is closed.").get(lang))
         return EXIT_TOOL
     out = _utf8(sys.stdout)
+    # After an error, a library's clean-up (a half-written workbook closing its sheets) may
+    # itself fail; Python would print that as a traceback beside the one line the caller gets.
+    unraisable = sys.unraisablehook
+    if not debug:
+        sys.unraisablehook = _ignore
+    try:
+        code = _guarded(args, lang, out, err, debug)
+        if code == EXIT_TOOL:
+            gc.collect()  # what the failed command left behind is cleaned up while ignored
+        return code
+    finally:
+        sys.unraisablehook = unraisable
+
+
+def _guarded(
+    args: argparse.Namespace, lang: str, out: TextIO, err: TextIO | None, debug: bool
+) -> int:
+    """Run the command; whatever escapes it becomes one line on standard error and exit 2."""
     try:
         code = _COMMANDS[args.command](args, lang, out, err or io.StringIO())
         out.flush()
@@ -251,6 +270,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             ).get(lang),
         )
     return EXIT_TOOL
+
+
+def _ignore(unraisable: object) -> None:
+    """Stands in for Python's report of an error raised during clean-up (see :func:`main`)."""
 
 
 def _say(err: TextIO | None, line: str) -> None:

@@ -174,7 +174,14 @@ def export_xlsx(handbook: Handbook, output: str, stdout: TextIO) -> None:
     # Serialised in memory first: a write that fails half-way then leaves no open zip file
     # behind to fail a second time, noisily, when it is collected.
     content = io.BytesIO()
-    build_workbook(handbook).save(content)
+    try:
+        # Rows go through temporary files while the sheets are written: a full disk shows here.
+        build_workbook(handbook).save(content)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ToolError(
+            f"无法写入 {output}：{reason}。", f"Cannot write {output}: {reason}."
+        ) from error
     write_atomically(Path(output), lambda scratch: _save(scratch, content.getvalue()))
 
 
