@@ -63,6 +63,13 @@ def test_bookmarks_give_parts_then_tiers_with_their_roles_in_reporting_order(
     for tier, nested in zip(tiers, children[1 : 1 + len(tiers)], strict=True):
         roles = [item.title for item in nested if not isinstance(item, list)]
         assert roles == [role.display("zh") for role in resolved.roles_by_tier[tier.id]]
+    # The standards part lists its overview and its areas, not its own title again.
+    outline = list(reader.outline)
+    standards = outline.index(
+        next(i for i in outline if getattr(i, "title", "").endswith("服务标准"))
+    )
+    areas = [item.title for item in outline[standards + 1] if not isinstance(item, list)]
+    assert areas == ["概述", *(area.display("zh") for area in handbook.all("area"))]
     pages = [
         reader.get_destination_page_number(i) for i in reader.outline if not isinstance(i, list)
     ]

@@ -111,6 +111,7 @@ def _body(page: str) -> str:
 
 
 _HEADING = re.compile(r"<(/?)h([1-5])\b")
+_FIRST_TITLE = re.compile(r"<h1\b[^>]*>.*?</h1>", re.S)
 _LEGEND = re.compile(r'<div class="hb-legend".*?</div>', re.S)
 
 
@@ -167,6 +168,10 @@ def _volume(
         )
         for index, (name, path) in enumerate(members):
             body = _body(pages[path])
+            if not name and len(members) > 1:
+                # The part's introduction (the standards overview) sits under the part's own
+                # heading: called an overview there, not the part's title a second time.
+                body = _FIRST_TITLE.sub("<h1>概述</h1>", body, count=1)
             if name or len(members) > 1:
                 body = _deeper(body)
             lead = (
