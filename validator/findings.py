@@ -129,6 +129,20 @@ def pointer_of(parts: Iterable[str | int]) -> str:
     return "".join(f"/{escape_pointer_token(p)}" for p in parts)
 
 
+Trail = tuple["Trail", "str | int"] | None
+"""A place in a document kept as a chain ``(parent, key)`` while walking it: building one costs a
+tuple, and only the few places that are reported are turned into parts."""
+
+
+def trail_parts(trail: Trail) -> list[str | int]:
+    """The keys and indices of ``trail``, from the document's root."""
+    parts: list[str | int] = []
+    while trail is not None:
+        trail, key = trail
+        parts.append(key)
+    return parts[::-1]
+
+
 SHOWN = 60
 """Characters of a value a message quotes at most."""
 

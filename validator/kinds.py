@@ -238,6 +238,22 @@ def _sources() -> Link:
     )
 
 
+def _vocabulary(
+    name: str, zh: str, en: str, plural: str, list_key: str, named_by: str | None
+) -> Kind:
+    """A list in ``training-system.yaml`` (principles, categories, stages…): entries with
+    sources, which modules name by ``named_by``."""
+    return Kind(
+        name,
+        Text(zh, en),
+        plural=plural,
+        within="training-system",
+        list_key=list_key,
+        links=(_sources(),),
+        named_by=named_by,
+    )
+
+
 def _cites(path: str = "cites/*/regulation", name: str = "cites") -> Link:
     return Link(
         path, "regulation", Text("引用法规", "cites"), Text("引用它", "cited by"), name=name
@@ -519,48 +535,40 @@ KINDS = Registry(
             page="training/{id}.md",
             text_keys=("summary",),
         ),
-        Kind(
+        _vocabulary(
             "training-principle",
-            Text("培训原则", "training principle"),
-            plural="training_principles",
-            within="training-system",
-            list_key="principles",
-            links=(_sources(),),
+            "培训原则",
+            "training principle",
+            "training_principles",
+            "principles",
+            None,
         ),
-        Kind(
+        _vocabulary(
             "training-category",
-            Text("培训类别", "training category"),
-            plural="training_categories",
-            within="training-system",
-            list_key="categories",
-            links=(_sources(),),
-            named_by="category",
+            "培训类别",
+            "training category",
+            "training_categories",
+            "categories",
+            "category",
         ),
-        Kind(
-            "training-stage",
-            Text("培训阶段", "training stage"),
-            plural="training_stages",
-            within="training-system",
-            list_key="stages",
-            links=(_sources(),),
-            named_by="stages",
+        _vocabulary(
+            "training-stage", "培训阶段", "training stage", "training_stages", "stages", "stages"
         ),
-        Kind(
+        _vocabulary(
             "delivery-method",
-            Text("培训方式", "delivery method"),
-            plural="delivery_methods",
-            within="training-system",
-            list_key="delivery_methods",
-            links=(_sources(),),
-            named_by="delivery",
+            "培训方式",
+            "delivery method",
+            "delivery_methods",
+            "delivery_methods",
+            "delivery",
         ),
-        Kind(
+        _vocabulary(
             "assessment-level",
-            Text("考核层级", "assessment level"),
-            plural="assessment_levels",
-            within="training-system",
-            list_key="assessment_levels",
-            links=(_sources(),),
+            "考核层级",
+            "assessment level",
+            "assessment_levels",
+            "assessment_levels",
+            None,
         ),
         Kind(
             "regulation",

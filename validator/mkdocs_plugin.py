@@ -148,7 +148,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.serving and self.offered.pdf:
             # A preview does not wait for Chromium: pages changed since their last print say
             # that the published build makes their PDF, and the others link to it as usual.
-            cache = (self.cache or root / ".no-cache") / "pdf"
+            cache = self.cache / "pdf" if self.cache is not None else None
             missing = unprinted(result.handbook, self.site.pages, cache)
             if missing:
                 self.offered = replace(self.offered, missing=missing)

@@ -305,14 +305,14 @@ def export_pdf(
         asyncio.run(_print_all(printing, footer, _workers(len(printing))))
 
 
-def unprinted(handbook: Handbook, pages: dict[str, str], cache: Path) -> frozenset[str]:
+def unprinted(handbook: Handbook, pages: dict[str, str], cache: Path | None) -> frozenset[str]:
     """The PDFs (site paths) that no earlier print in ``cache`` holds: those of pages changed
-    since they were last printed."""
+    since they were last printed (every PDF, without a cache)."""
     footer = _footer(handbook, handbook.today)
     return frozenset(
         f"{FOLDER}/{path}"
         for path, made_from, _ in _jobs(handbook, pages)
-        if not _cached(cache, handbook, footer, made_from).is_file()
+        if cache is None or not _cached(cache, handbook, footer, made_from).is_file()
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from validator.findings import Ref, Severity, Text, pointer_of
+from validator.findings import Ref, Severity, Text, pointer_of, trail_parts
 from validator.model import Handbook
 from validator.rules.registry import Problem, rule
 
@@ -51,7 +51,7 @@ def _texts_without_english(value: Any, path: list[str | int]) -> Iterator[str]:
                 # A blank en (nothing, or only spaces) shows readers nothing, exactly like a
                 # missing one, so the two are one finding; a blank zh is refused by the schema.
                 if not str(current.get("en") or "").strip():
-                    yield pointer_of([*path, *_unchain(trail)])
+                    yield pointer_of([*path, *trail_parts(trail)])
                 continue
             children: Any = current.items()
         elif isinstance(current, list):
@@ -63,14 +63,6 @@ def _texts_without_english(value: Any, path: list[str | int]) -> Iterator[str]:
             for key, item in reversed(list(children))
             if isinstance(item, dict | list)
         )
-
-
-def _unchain(trail: Any) -> list[str | int]:
-    parts: list[str | int] = []
-    while trail is not None:
-        trail, key = trail
-        parts.append(key)
-    return parts[::-1]
 
 
 _TEXT_KEYS = frozenset({"zh", "en"})

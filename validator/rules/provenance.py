@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from validator.findings import Ref, Text
+from validator.findings import Ref, Text, Trail, trail_parts
 from validator.model import Handbook
 from validator.rules.registry import Problem, rule
 
@@ -99,12 +99,8 @@ def _claims(data: dict[str, Any]) -> Iterator[tuple[Any, dict[str, Any], list[st
         )
 
 
-def _place(root: Ref, trail: Any) -> Ref:
-    parts: list[str | int] = []
-    while trail is not None:
-        trail, key = trail
-        parts.append(key)
+def _place(root: Ref, trail: Trail) -> Ref:
     where = root
-    for part in reversed(parts):
+    for part in trail_parts(trail):
         where = where / part
     return where
