@@ -15,7 +15,9 @@ from validator.engine import run
 from validator.exports import pdf as pdf_module
 from validator.exports import write_downloads
 from validator.exports.pdf import export_pdf, pdf_available
+from validator.exports.print_ahead import PrintAhead
 from validator.model import Handbook
+from validator.render import render
 
 pytestmark = pytest.mark.slow
 
@@ -47,8 +49,24 @@ def printed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+@pytest.fixture
+def converted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages whose Markdown is converted for printing (kept conversions are read back)."""
+    pages: list[str] = []
+    real = pdf_module._body
+
+    def counting(page: str) -> str:
+        pages.append(page)
+        return real(page)
+
+    monkeypatch.setattr(pdf_module, "_body", counting)
+    return pages
+
+
 @pytest.mark.skipif(not pdf_available(), reason="needs Chromium")
-def test_a_one_role_change_reprints_only_that_role(tmp_path: Path, printed: list[str]) -> None:
+def test_a_one_role_change_reprints_only_that_role(
+    tmp_path: Path, printed: list[str], converted: list[str]
+) -> None:
     root = copy_repo_tree(tmp_path / "repo")
     cache = tmp_path / "cache"
     first = _handbook(root)
@@ -56,17 +74,47 @@ def test_a_one_role_change_reprints_only_that_role(tmp_path: Path, printed: list
     export_pdf(first, str(tmp_path / "a"), io.StringIO(), cache)
     assert sorted(printed) == sorted([*roles, "handbook"])
     before = {p.name: p.read_bytes() for p in (tmp_path / "a" / "roles").glob("*.pdf")}
+    bodies = sorted(cache.glob("body/*.html"))
+    assert len(bodies) == len(set(converted))
 
     printed.clear()
+    converted.clear()
     export_pdf(_handbook(root), str(tmp_path / "b"), io.StringIO(), cache)
-    assert printed == []
+    assert printed == [] and converted == []
     assert {p.name: p.read_bytes() for p in (tmp_path / "b" / "roles").glob("*.pdf")} == before
 
     _edit_summary(root, "cs-specialist")
     printed.clear()
+    converted.clear()
     export_pdf(_handbook(root), str(tmp_path / "c"), io.StringIO(), cache)
     assert sorted(printed) == ["cs-specialist", "handbook"]
     assert sorted(p.name for p in (tmp_path / "c" / "roles").glob("*.pdf")) == sorted(before)
+    # One page changed: it alone is converted again, for its own PDF and the handbook's.
+    assert len(converted) == 1 and "新：" in converted[0]
+    # The cache keeps this handbook's prints and pages, not the superseded ones.
+    assert len(list(cache.glob("*.pdf"))) == len(roles) + 1
+    assert len(list(cache.glob("body/*.html"))) == len(bodies)
+
+
+@pytest.mark.skipif(not pdf_available(), reason="needs Chromium")
+@pytest.mark.parametrize("cancel", [False, True])
+def test_printing_ahead_leaves_the_export_only_what_it_did_not_print(
+    tmp_path: Path, printed: list[str], cancel: bool
+) -> None:
+    root = copy_repo_tree(tmp_path / "repo")
+    handbook = _handbook(root)
+    pages = render(handbook).pages
+    cache = tmp_path / "cache"
+    PrintAhead(handbook, pages, cache).start().finish(cancel=cancel)
+    ahead = len(list(cache.glob("*.pdf")))
+    every = len(list(handbook.all("role"))) + 1
+    if not cancel:
+        assert ahead == every
+    export_pdf(handbook, str(tmp_path / "out"), io.StringIO(), cache, pages)
+    assert len(printed) == every - ahead
+    written = sorted((tmp_path / "out").rglob("*.pdf"))
+    assert len(written) == every
+    assert all(p.read_bytes().startswith(b"%PDF-") for p in written)
 
 
 def test_data_downloads_are_reused_while_the_policies_are_unchanged(

@@ -430,3 +430,33 @@ def test_the_format_character_class_is_every_unicode_format_character() -> None:
     every = {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
     matched = {chr(c) for c in range(0x110000) if FORMAT_CHARACTERS.fullmatch(chr(c))}
     assert matched == every
+
+
+@pytest.mark.parametrize(
+    ("character", "invisible"),
+    [
+        ("\u00ad", True),  # soft hyphen
+        ("\u200b", True),
+        ("\ufeff", True),  # a byte-order mark in the middle of a text
+        ("\U0001d173", True),  # a musical format character, outside the BMP
+        ("\U000e0041", True),  # a tag character, outside the BMP
+        ("\U0001f600", False),  # an emoji is not one
+        ("中", False),
+    ],
+)
+def test_every_invisible_character_is_noticed_in_the_raw_text(
+    character: str, invisible: bool
+) -> None:
+    loaded = load_text(f"id: a{character}b\n", "policies/x.yaml")
+    assert loaded.findings == []
+    assert loaded.document is not None
+    assert loaded.document.format_characters is invisible
+    assert loaded.document.data == {"id": f"a{character}b"}
+
+
+def test_a_raw_control_character_is_refused_where_it_stands() -> None:
+    loaded = load_text("id: a\x9bb\n", "policies/x.yaml")
+    assert loaded.document is None
+    assert [(f.rule, f.location.line, f.location.column) for f in loaded.findings] == [
+        ("yaml-syntax", 1, 6)
+    ]

@@ -1,5 +1,5 @@
 """``python -m validator`` is the ``handbook`` command."""
 
-from validator.cli import main
+from validator.cli import entry
 
-raise SystemExit(main())
+entry()

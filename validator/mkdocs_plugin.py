@@ -13,11 +13,13 @@ away. Events:
 * ``on_page_content``: sanitise every page's HTML, a second line of defence behind the renderer's
   escaping, so nothing from a pull request can put live markup on the intranet;
 * ``on_post_build``: write the downloads (data, workbook, PDFs) the pages link to, so a plain
-  ``mkdocs build`` or ``mkdocs serve`` has no dead link; unchanged PDFs come from a cache.
+  ``mkdocs build`` or ``mkdocs serve`` has no dead link; unchanged PDFs come from a cache, and
+  the changed ones have been printing since ``on_nav``, beside the pages being built.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from dataclasses import replace
@@ -39,6 +41,7 @@ from validator.engine import run
 from validator.errors import ToolError
 from validator.exports import write_downloads
 from validator.exports.pdf import pdf_available, unprinted
+from validator.exports.print_ahead import PrintAhead
 from validator.findings import Severity
 from validator.model import Handbook
 from validator.render import Site, expand_nav, nav_paths, render
@@ -94,6 +97,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.serving = False
         self.converted: RenderCache | None = None
         self.history: dict[object, object] = {}
+        self.printing: PrintAhead | None = None
         self._cache: Path | None = None
         """Past commits checked and compared, kept across ``mkdocs serve`` rebuilds."""
 
@@ -200,7 +204,28 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.converted is not None:
             pages = [file.page for file in files.documentation_pages() if file.page is not None]
             self.converted.prepare(pages, config, files)
+        # Started after the pages' conversion workers were forked: a process with a thread
+        # running does not fork (see validator.parallel_load.worker_count).
+        if self.offered.pdf and not self.serving and self.cache is not None and self.site:
+            self.printing = PrintAhead(self.handbook_checked, self.site.pages, self.cache / "pdf")
+            self.printing.start()
         return nav
+
+    @property
+    def handbook_checked(self) -> Handbook:
+        """The handbook this build checked (``on_config`` stops the build otherwise)."""
+        if self.handbook is None:  # pragma: no cover - on_config always runs first
+            raise PluginError("the handbook was not checked")
+        return self.handbook
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build stops printing ahead after the document in hand."""
+        self._stop_printing(cancel=True)
+
+    def _stop_printing(self, *, cancel: bool) -> None:
+        if self.printing is not None:
+            self.printing.finish(cancel=cancel)
+            self.printing = None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the search index as UTF-8, and the downloads the pages link to."""
@@ -225,6 +250,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 cache=self.cache,
                 pages=self.site.pages if self.site is not None else None,
                 print_missing=not self.serving,
+                before_pdf=functools.partial(self._stop_printing, cancel=False),
             )
         except ToolError as error:
             raise PluginError(error.text.get(self.config.lang)) from error

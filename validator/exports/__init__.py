@@ -38,17 +38,22 @@ def write_downloads(
     cache: Path | None = None,
     pages: dict[str, str] | None = None,
     print_missing: bool = True,
+    before_pdf: Callable[[], None] | None = None,
 ) -> None:
     """The site's downloads (data, workbook and, with ``pdf``, the PDFs) into ``folder``;
     those whose sources did not change are taken from ``cache``. ``pages`` are the site's
     rendered pages, when the caller has them (the PDFs print the same Markdown). Without
-    ``print_missing``, PDFs not in the cache are left out (a preview)."""
+    ``print_missing``, PDFs not in the cache are left out (a preview). ``before_pdf`` is called
+    once the data and workbook are written (the site build waits there for its printing
+    ahead, which went on meanwhile)."""
     make_folder(folder)
     key = fingerprint(handbook) if cache is not None else ""
     kept = None if cache is None else cache / "data"
     for name, exporter in (("handbook.json", export_json), ("training.xlsx", export_xlsx)):
         write = functools.partial(_export, exporter, handbook, stdout)
         reuse_or_write(folder / name, key, kept, write)
+    if before_pdf is not None:
+        before_pdf()
     if pdf:
         pdf_cache = None if cache is None else cache / "pdf"
         export_pdf(handbook, str(folder), stdout, pdf_cache, pages, print_missing=print_missing)

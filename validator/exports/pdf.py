@@ -21,10 +21,12 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 import markdown as markdown_lib  # type: ignore[import-untyped]
 import nh3
@@ -142,6 +144,7 @@ def _parts(handbook: Handbook, volume: Volume) -> list[tuple[str, list[tuple[str
 
 
 def _volume(
+    bodies: Callable[[str], str],
     handbook: Handbook,
     pages: dict[str, str],
     volume: Volume,
@@ -167,7 +170,7 @@ def _volume(
             + "</li>"
         )
         for index, (name, path) in enumerate(members):
-            body = _body(pages[path])
+            body = bodies(pages[path])
             if not name and len(members) > 1:
                 # The part's introduction (the standards overview) sits under the part's own
                 # heading: called an overview there, not the part's title a second time.
@@ -205,7 +208,7 @@ def _volume(
         "<p>内部资料，以网站上的最新版本为准。</p>"
         "</section>"
     )
-    legend = _body("\n".join(status_legend(["suggested", "to-verify", "secondary"])))
+    legend = bodies(_legend())
     toc = (
         f'<section class="hb-part hb-toc"><h1>目录</h1><ol>{"".join(contents)}</ol>'
         f"{legend}</section>"
@@ -216,8 +219,13 @@ def _volume(
     )
 
 
-def _role_document(title: str, page: str) -> str:
-    return _document(title, _body(page))
+def _legend() -> str:
+    """The explanation of the status words, printed once at the front of the handbook."""
+    return "\n".join(status_legend(["suggested", "to-verify", "secondary"]))
+
+
+def _role_document(bodies: Callable[[str], str], title: str, page: str) -> str:
+    return _document(title, bodies(page))
 
 
 def _document(title: str, body: str) -> str:
@@ -258,15 +266,80 @@ def export_pdf(
     """Write one PDF per role under ``output/roles/`` and ``output/handbook.pdf``.
 
     With ``cache``, a PDF whose pages (their Markdown), footer and printing code are unchanged
-    since an earlier run is copied from there instead of printed again. ``pages`` are the
-    rendered pages when the caller has them already (the site build). Without
-    ``print_missing`` only cached prints are written (a preview, see :func:`unprinted`).
+    since an earlier run is copied from there instead of printed again, and what this run does
+    not use is removed from it. ``pages`` are the rendered pages when the caller has them
+    already (the site build). Without ``print_missing`` only cached prints are written (a
+    preview, see :func:`unprinted`), and the cache is left as it is.
     """
     if output == "-":
         raise ToolError(
             "PDF 需要写入目录，请用 -o 指定目录。",
             "PDFs go to a folder: give one with -o.",
         )
+    _require_printer()
+    folder = Path(output)
+    make_folder(folder)
+    make_folder(folder / "roles")
+    pages = render(handbook).pages if pages is None else pages
+    footer = _footer(handbook, handbook.today)
+    bodies = _Bodies(None if cache is None else cache / "body")
+    jobs = _jobs(handbook, pages, bodies)
+    # A handbook that grew into volumes (or shrank back) leaves no file of the other layout
+    # behind to mislead a reader; check_output made sure each is a previous export.
+    targets = {folder / job.path for job in jobs}
+    for stale in [folder / "handbook.pdf", *folder.glob(VOLUME_PATTERN)]:
+        if stale not in targets:
+            stale.unlink(missing_ok=True)
+    printing: list[_Print] = []
+    kept: set[Path] = set()
+    for job in jobs:
+        target = folder / job.path
+        cached = None if cache is None else _cached(cache, handbook, footer, job.made_from)
+        if cached is not None:
+            kept.add(cached)
+        if cached is not None and cached.is_file():
+            write_atomically(target, functools.partial(_copy, cached))
+        elif print_missing:
+            printing.append(_Print(target, job, (cached,) if cached is not None else ()))
+    if printing:
+        asyncio.run(_print_all(printing, footer))
+    if cache is not None and print_missing:
+        _prune(cache, kept, bodies, [*pages.values(), _legend()])
+
+
+class Stop(Protocol):
+    """Tells a printer to stop after the document in hand (a thread's or a process's event)."""
+
+    def is_set(self) -> bool:
+        """Whether to stop."""
+        ...
+
+    def set(self) -> None:
+        """Ask to stop."""
+        ...
+
+
+def print_into_cache(handbook: Handbook, pages: dict[str, str], cache: Path, stop: Stop) -> None:
+    """Print every PDF that ``cache`` lacks into it, until ``stop`` is set.
+
+    The site build runs this beside the pages it writes (Chromium prints on other cores while
+    Python builds pages), so that :func:`export_pdf` at the end of the build finds the changed
+    roles' PDFs ready to copy.
+    """
+    _require_printer()
+    footer = _footer(handbook, handbook.today)
+    bodies = _Bodies(cache / "body")
+    printing = [
+        _Print(cached, job, ())
+        for job in _jobs(handbook, pages, bodies)
+        if not (cached := _cached(cache, handbook, footer, job.made_from)).is_file()
+    ]
+    if printing:
+        cache.mkdir(parents=True, exist_ok=True)
+        asyncio.run(_print_all(printing, footer, stop))
+
+
+def _require_printer() -> None:
     if not CHROMIUM.exists():
         raise ToolError(
             f"找不到 Chromium（{CHROMIUM}）：请安装 chromium 和 fonts-noto-cjk 软件包"
@@ -281,28 +354,6 @@ def export_pdf(
             "PDF 导出需要 playwright：pip install '.[export]'。",
             "The PDF export needs playwright: pip install '.[export]'.",
         ) from error
-    folder = Path(output)
-    make_folder(folder)
-    make_folder(folder / "roles")
-    pages = render(handbook).pages if pages is None else pages
-    footer = _footer(handbook, handbook.today)
-    jobs = _jobs(handbook, pages)
-    # A handbook that grew into volumes (or shrank back) leaves no file of the other layout
-    # behind to mislead a reader; check_output made sure each is a previous export.
-    targets = {folder / path for path, _, _ in jobs}
-    for stale in [folder / "handbook.pdf", *folder.glob(VOLUME_PATTERN)]:
-        if stale not in targets:
-            stale.unlink(missing_ok=True)
-    printing: list[tuple[Path, str, Path | None]] = []
-    for path, made_from, make in jobs:
-        target = folder / path
-        cached = None if cache is None else _cached(cache, handbook, footer, made_from)
-        if cached is not None and cached.is_file():
-            write_atomically(target, functools.partial(_copy, cached))
-        elif print_missing:
-            printing.append((target, make(), cached))
-    if printing:
-        asyncio.run(_print_all(printing, footer, _workers(len(printing))))
 
 
 def unprinted(handbook: Handbook, pages: dict[str, str], cache: Path | None) -> frozenset[str]:
@@ -310,28 +361,94 @@ def unprinted(handbook: Handbook, pages: dict[str, str], cache: Path | None) -> 
     since they were last printed (every PDF, without a cache)."""
     footer = _footer(handbook, handbook.today)
     return frozenset(
-        f"{FOLDER}/{path}"
-        for path, made_from, _ in _jobs(handbook, pages)
-        if cache is None or not _cached(cache, handbook, footer, made_from).is_file()
+        f"{FOLDER}/{job.path}"
+        for job in _jobs(handbook, pages, _Bodies(None))
+        if cache is None or not _cached(cache, handbook, footer, job.made_from).is_file()
     )
 
 
-def _jobs(handbook: Handbook, pages: dict[str, str]) -> list[tuple[str, object, Callable[[], str]]]:
-    """Every PDF (its path in the downloads folder) with what it is made from and how to make
-    its document: a cached print is found by those inputs alone, so an unchanged role costs a
-    hash, not a Markdown conversion."""
-    jobs: list[tuple[str, object, Callable[[], str]]] = []
+@dataclass(frozen=True)
+class _Job:
+    """One PDF: its path in the downloads folder, what it is made from (a cached print is found
+    by that alone, so an unchanged role costs a hash, not a Markdown conversion), how to make
+    its document, and how much text it holds (the longest are printed first)."""
+
+    path: str
+    made_from: object
+    make: Callable[[], str]
+    size: int
+
+
+@dataclass(frozen=True)
+class _Print:
+    """A document to print into ``target``, and the copies to keep of the result."""
+
+    target: Path
+    job: _Job
+    copies: tuple[Path, ...]
+
+
+class _Bodies:
+    """Page Markdown → printable HTML, converted once per distinct page: kept for this run (a
+    role's page is in its own PDF and in the handbook's) and, given a folder, for the next, so
+    a one-role change converts one page for the whole handbook's PDF, not all of them."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.memo: dict[str, str] = {}
+        # Documents are made in threads; conversion holds the interpreter anyway, so one at a
+        # time costs nothing and two threads never convert the same page.
+        self.lock = threading.Lock()
+
+    def __call__(self, page: str) -> str:
+        with self.lock:
+            return self._body(page)
+
+    def _body(self, page: str) -> str:
+        key = self._key(page)
+        body = self.memo.get(key)
+        if body is not None:
+            return body
+        kept = None if self.folder is None else self.folder / f"{key}.html"
+        if kept is not None and kept.is_file():
+            body = kept.read_text(encoding="utf-8", errors="surrogateescape")
+        else:
+            body = _body(page)
+            if kept is not None:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(kept, functools.partial(_write_text, body))
+        self.memo[key] = body
+        return body
+
+    def kept(self, page: str) -> Path:
+        """Where the body of ``page`` is kept."""
+        return (self.folder or Path()) / f"{self._key(page)}.html"
+
+    @staticmethod
+    def _key(page: str) -> str:
+        return hashlib.sha256(f"{_PRINTER}\0{page}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _write_text(text: str, target: Path) -> None:
+    target.write_text(text, encoding="utf-8", errors="surrogateescape")
+
+
+def _jobs(handbook: Handbook, pages: dict[str, str], bodies: _Bodies) -> list[_Job]:
+    """Every PDF of the handbook: each role's, then the handbook's (or its volumes)."""
+    jobs: list[_Job] = []
     for role in handbook.all("role"):
         page, title = pages[f"roles/{role.id}.md"], role.display("zh")
-        make = functools.partial(_role_document, title, page)
-        jobs.append((f"roles/{role.id}.pdf", (title, page), make))
+        make = functools.partial(_role_document, bodies, title, page)
+        jobs.append(_Job(f"roles/{role.id}.pdf", (title, page), make, len(page)))
     every = volumes(handbook)
     listing = [(v.number, v.title, v.path) for v in every]
     for volume in every:
         parts = _parts(handbook, volume)
-        inputs = (listing, volume.number, parts, [pages[p] for _, m in parts for _, p in m])
-        build = functools.partial(_volume, handbook, pages, volume, every, parts)
-        jobs.append((volume.path.removeprefix(f"{FOLDER}/"), inputs, build))
+        inputs = [pages[p] for _, m in parts for _, p in m]
+        made_from = (listing, volume.number, parts, inputs)
+        build = functools.partial(_volume, bodies, handbook, pages, volume, every, parts)
+        path = volume.path.removeprefix(f"{FOLDER}/")
+        jobs.append(_Job(path, made_from, build, sum(map(len, inputs))))
     return jobs
 
 
@@ -340,49 +457,73 @@ def _cached(cache: Path, handbook: Handbook, footer: str, made_from: object) -> 
     return cache / f"{hashlib.sha256(material.encode()).hexdigest()}.pdf"
 
 
+def _prune(cache: Path, kept: set[Path], bodies: _Bodies, pages: Iterable[str]) -> None:
+    """Remove the prints and the bodies of pages this run did not use: the cache holds one
+    handbook's PDFs, not every version ever printed."""
+    used = kept | {bodies.kept(page) for page in pages}
+    for old in [*cache.glob("*.pdf"), *cache.glob("body/*.html")]:
+        if old not in used:
+            old.unlink(missing_ok=True)
+
+
 def _workers(documents: int) -> int:
     """Pages printing at once: one per core, since Chromium lays out each page on one core."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(documents, cores or 1))
 
 
-async def _print_all(
-    printing: list[tuple[Path, str, Path | None]], footer: str, workers: int
-) -> None:
-    """Print every document, ``workers`` pages of one browser at a time, filling the cache."""
+async def _print_all(printing: list[_Print], footer: str, stop: Stop | None = None) -> None:
+    """Print every document, a few pages of one browser at a time, longest first (so the
+    whole handbook's PDF does not start last), and keep the copies.
+
+    While Chromium starts, the first documents are already being made; each page makes its
+    next document in a thread while the other pages print.
+    """
     from playwright.async_api import async_playwright
 
-    queue: asyncio.Queue[tuple[Path, str, Path | None]] = asyncio.Queue()
-    for item in printing:
-        queue.put_nowait(item)
-
-    async def worker(browser: Any) -> None:
-        page = await browser.new_page()
-        try:
-            while not queue.empty():
-                target, document, cached = queue.get_nowait()
-                await page.set_content(document, wait_until="load")
-                scratch = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-                try:
-                    await _print(page, scratch, footer)
-                    # Renamed in one step, like every export: never half a PDF under its name.
-                    write_atomically(target, functools.partial(_copy, scratch))
-                finally:
-                    scratch.unlink(missing_ok=True)
-                if cached is not None:
-                    cached.parent.mkdir(parents=True, exist_ok=True)
-                    write_atomically(cached, functools.partial(_copy, target))
-        finally:
-            await page.close()
+    queue = sorted(printing, key=lambda item: -item.job.size)
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
+        launching = asyncio.ensure_future(
+            playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         )
+
+        async def new_page() -> Any:
+            return await (await launching).new_page()
+
+        async def worker() -> None:
+            # A page takes a while to open: it opens while the first document is made.
+            opening = asyncio.ensure_future(new_page())
+            try:
+                while queue and not (stop is not None and stop.is_set()):
+                    item = queue.pop(0)
+                    document = await asyncio.to_thread(item.job.make)
+                    page = await opening
+                    await page.set_content(document, wait_until="load")
+                    await _print_into(page, item, footer)
+            finally:
+                page = await opening
+                await page.close()
+
         try:
-            await asyncio.gather(*(worker(browser) for _ in range(workers)))
+            await asyncio.gather(*(worker() for _ in range(_workers(len(queue)))))
         finally:
+            browser = await launching
             await browser.close()
+
+
+async def _print_into(page: Any, item: _Print, footer: str) -> None:
+    name = Path(item.job.path).name
+    scratch = item.target.with_name(f".{name}.{secrets.token_hex(4)}.tmp")
+    try:
+        await _print(page, scratch, footer)
+        # Renamed in one step, like every export: never half a PDF under its name.
+        write_atomically(item.target, functools.partial(_copy, scratch))
+    finally:
+        scratch.unlink(missing_ok=True)
+    for copy in item.copies:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(copy, functools.partial(_copy, item.target))
 
 
 async def _print(page: Any, path: Path, footer: str) -> None:
