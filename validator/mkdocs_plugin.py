@@ -19,7 +19,6 @@ away. Events:
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from dataclasses import replace
@@ -220,11 +219,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build stops printing ahead after the document in hand."""
-        self._stop_printing(cancel=True)
-
-    def _stop_printing(self, *, cancel: bool) -> None:
         if self.printing is not None:
-            self.printing.finish(cancel=cancel)
+            self.printing.finish(cancel=True)
             self.printing = None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -250,8 +246,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 cache=self.cache,
                 pages=self.site.pages if self.site is not None else None,
                 print_missing=not self.serving,
-                before_pdf=functools.partial(self._stop_printing, cancel=False),
+                printing=self.printing,
             )
+            self.printing = None
         except ToolError as error:
             raise PluginError(error.text.get(self.config.lang)) from error
 

@@ -128,6 +128,10 @@ class Handbook:
         """Entities of one kind, one per id, in file order."""
         return iter(self.index[kind].values())
 
+    def count(self, kind: str) -> int:
+        """How many entities of one kind there are (one per id)."""
+        return len(self.index[kind])
+
     def locate(self, ref: Ref) -> Location:
         """File, line and column of a reference into the policies."""
         document = self.documents.get(ref.path)

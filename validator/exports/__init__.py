@@ -12,8 +12,10 @@ from validator.exports.cache import fingerprint, reuse_or_write
 from validator.exports.json_export import export_json
 from validator.exports.output import make_folder
 from validator.exports.pdf import export_pdf
+from validator.exports.print_ahead import PrintAhead
 from validator.exports.workbook import export_xlsx
 from validator.model import Handbook
+from validator.render import render
 
 Exporter = Callable[[Handbook, str, TextIO], None]
 """Writes the handbook to the output path (``-`` means the given standard output)."""
@@ -38,22 +40,33 @@ def write_downloads(
     cache: Path | None = None,
     pages: dict[str, str] | None = None,
     print_missing: bool = True,
-    before_pdf: Callable[[], None] | None = None,
+    printing: PrintAhead | None = None,
 ) -> None:
     """The site's downloads (data, workbook and, with ``pdf``, the PDFs) into ``folder``;
     those whose sources did not change are taken from ``cache``. ``pages`` are the site's
     rendered pages, when the caller has them (the PDFs print the same Markdown). Without
-    ``print_missing``, PDFs not in the cache are left out (a preview). ``before_pdf`` is called
-    once the data and workbook are written (the site build waits there for its printing
-    ahead, which went on meanwhile)."""
+    ``print_missing``, PDFs not in the cache are left out (a preview).
+
+    With a cache, the PDFs it lacks print beside the data and workbook, in a process of their
+    own (``printing``, when the caller started it earlier: the site build does, beside its
+    pages), and are then copied like the others.
+    """
     make_folder(folder)
-    key = fingerprint(handbook) if cache is not None else ""
-    kept = None if cache is None else cache / "data"
-    for name, exporter in (("handbook.json", export_json), ("training.xlsx", export_xlsx)):
-        write = functools.partial(_export, exporter, handbook, stdout)
-        reuse_or_write(folder / name, key, kept, write)
-    if before_pdf is not None:
-        before_pdf()
+    if pdf and print_missing and cache is not None and printing is None:
+        pages = render(handbook).pages if pages is None else pages
+        printing = PrintAhead(handbook, pages, cache / "pdf").start()
+    try:
+        key = fingerprint(handbook) if cache is not None else ""
+        kept = None if cache is None else cache / "data"
+        for name, exporter in (("handbook.json", export_json), ("training.xlsx", export_xlsx)):
+            write = functools.partial(_export, exporter, handbook, stdout)
+            reuse_or_write(folder / name, key, kept, write)
+    except BaseException:
+        if printing is not None:
+            printing.finish(cancel=True)
+        raise
+    if printing is not None:
+        printing.finish()
     if pdf:
         pdf_cache = None if cache is None else cache / "pdf"
         export_pdf(handbook, str(folder), stdout, pdf_cache, pages, print_missing=print_missing)

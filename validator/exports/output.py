@@ -10,9 +10,11 @@ crash leaves the previous export as it was. Every refusal and write error is a
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
+import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -80,6 +82,30 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
     finally:
         if os.path.lexists(scratch):
             scratch.unlink()
+
+
+def place_kept(kept: Path, target: Path) -> None:
+    """Put a kept file at ``target`` in one step: a hard link where the file system allows one
+    (a large handbook's thousands of unchanged PDFs then cost no copying), otherwise a copy.
+    Sharing is safe because a kept file is never changed in place, only replaced or removed."""
+    scratch = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        os.link(kept, scratch)
+    except OSError:  # another file system, or one without links: copy it
+        write_atomically(target, functools.partial(copy_file, kept))
+        return
+    try:
+        os.replace(scratch, target)
+    except OSError as error:
+        raise _write_error(target, error) from error
+    finally:
+        if os.path.lexists(scratch):
+            scratch.unlink()
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` (in this order, so a partial of it writes ``target``)."""
+    shutil.copyfile(source, target)
 
 
 def make_folder(folder: Path) -> None:

@@ -20,7 +20,6 @@ import importlib.util
 import os
 import re
 import secrets
-import shutil
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,7 +31,13 @@ import markdown as markdown_lib  # type: ignore[import-untyped]
 import nh3
 
 from validator.errors import ToolError
-from validator.exports.output import VOLUME_PATTERN, make_folder, write_atomically
+from validator.exports.output import (
+    VOLUME_PATTERN,
+    copy_file,
+    make_folder,
+    place_kept,
+    write_atomically,
+)
 from validator.model import Handbook
 from validator.render import render
 from validator.render.downloads import FOLDER, Volume, volumes
@@ -298,7 +303,7 @@ def export_pdf(
         if cached is not None:
             kept.add(cached)
         if cached is not None and cached.is_file():
-            write_atomically(target, functools.partial(_copy, cached))
+            place_kept(cached, target)
         elif print_missing:
             printing.append(_Print(target, job, (cached,) if cached is not None else ()))
     if printing:
@@ -518,12 +523,12 @@ async def _print_into(page: Any, item: _Print, footer: str) -> None:
     try:
         await _print(page, scratch, footer)
         # Renamed in one step, like every export: never half a PDF under its name.
-        write_atomically(item.target, functools.partial(_copy, scratch))
+        write_atomically(item.target, functools.partial(copy_file, scratch))
     finally:
         scratch.unlink(missing_ok=True)
     for copy in item.copies:
         copy.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(copy, functools.partial(_copy, item.target))
+        write_atomically(copy, functools.partial(copy_file, item.target))
 
 
 async def _print(page: Any, path: Path, footer: str) -> None:
@@ -539,8 +544,3 @@ async def _print(page: Any, path: Path, footer: str) -> None:
         outline=True,
         tagged=True,
     )
-
-
-def _copy(source: Path, target: Path) -> None:
-    # Arguments in this order so a partial of the cached file is a writer of ``target``.
-    shutil.copyfile(source, target)

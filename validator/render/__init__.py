@@ -182,7 +182,7 @@ def _safe(title: str) -> str:
 def _sections(handbook: Handbook) -> dict[str, list[Any]]:
     resolved = handbook.resolved
     roles: list[Any] = ["roles/index.md"]
-    if sum(1 for _ in handbook.all("role")) <= NAV_ENTITY_LIMIT:
+    if handbook.count("role") <= NAV_ENTITY_LIMIT:
         # Frontline first: most readers are frontline staff looking for their own role.
         for tier in resolved.tiers:
             pages = [

@@ -25,10 +25,10 @@ def home(handbook: Handbook, downloads: Downloads) -> str:
         "",
         '<div class="hb-figures" markdown>',
         "",
-        f"- **{sum(1 for _ in handbook.all('role'))}** 个岗位",
+        f"- **{handbook.count('role')}** 个岗位",
         f"- **{coverage.duties}** 条职责",
-        f"- **{sum(1 for _ in handbook.all('standard'))}** 项服务标准",
-        f"- **{sum(1 for _ in handbook.all('module'))}** 个培训模块",
+        f"- **{handbook.count('standard')}** 项服务标准",
+        f"- **{handbook.count('module')}** 个培训模块",
         f"- 培训覆盖率 **{coverage.percent:.0f}%**（{coverage.covered}/{coverage.duties}）",
         "",
         "</div>",
@@ -40,7 +40,7 @@ def home(handbook: Handbook, downloads: Downloads) -> str:
         f"[组织架构]({href(here, 'organisation.md')})。",
         "",
     ]
-    if sum(1 for _ in handbook.all("role")) > LIST_LIMIT:
+    if handbook.count("role") > LIST_LIMIT:
         # A national group has thousands of roles: the list lives on its own page.
         lines += [f"全部岗位见[岗位说明书]({href(here, 'roles/index.md')})。", ""]
     else:
@@ -91,7 +91,7 @@ def organisation(handbook: Handbook) -> str:
     """The tiers with their owners, and the reporting tree as nested lists (no script needed)."""
     here = "organisation.md"
     lines = ["# 组织架构", ""]
-    if sum(1 for _ in handbook.all("role")) <= LIST_LIMIT:
+    if handbook.count("role") <= LIST_LIMIT:
         lines += [
             '<p class="hb-web">点图中的岗位打开它的岗位说明书。</p>',
             "",

@@ -8,6 +8,7 @@ characters and can never become markup, a link or an attribute.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 from validator.model import Entity, Handbook
@@ -84,8 +85,18 @@ def page_of(handbook: Handbook, kind: str, entity_id: str) -> tuple[str, str]:
 
 def href(here: str, target: str, fragment: str = "") -> str:
     """A relative link from page ``here`` to page ``target`` (both relative to the docs root)."""
-    path = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    path = relative(target, posixpath.dirname(here) or ".")
     return f"{path}#{fragment}" if fragment else path
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def relative(target: str, start: str) -> str:
+    """``target`` relative to the folder ``start`` (both relative to the docs root).
+
+    Pages link from a handful of folders to the same pages over and over: a large handbook's
+    pages ask this hundreds of thousands of times for a few thousand answers.
+    """
+    return posixpath.relpath(target, start)
 
 
 def link(handbook: Handbook, here: str, kind: str, entity_id: str, label: str | None = None) -> str:

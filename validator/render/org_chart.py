@@ -9,11 +9,10 @@ attributes listed here.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 
 from validator.model import Entity, Handbook
-from validator.render.markup import NOT_INDEXED, esc
+from validator.render.markup import NOT_INDEXED, esc, relative
 
 SVG_TAGS = frozenset({"svg", "g", "rect", "text", "tspan", "line", "title", "desc", "polygon"})
 """The SVG elements the pictures use (this chart and the training timelines): the sanitisers of
@@ -72,7 +71,7 @@ def served_href(here: str, target: str) -> str:
     """A link from page ``here`` to page ``target`` as the browser follows it (raw HTML is not
     rewritten by MkDocs, so the link must already be the served address)."""
     start = served(here).rstrip("/") or "."
-    return posixpath.relpath(served(target), start) + "/"
+    return relative(served(target), start) + "/"
 
 
 def org_chart(handbook: Handbook, here: str, highlight: str | None = None) -> str:

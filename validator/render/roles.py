@@ -65,7 +65,7 @@ def role_page(handbook: Handbook, role: Entity, downloads: Downloads) -> str:
         lines += _duty(handbook, here, duty, number, specialties)
     lines += _certificates(handbook, here, role, specialties)
     lines += _training(handbook, here, role, specialties)
-    if sum(1 for _ in handbook.all("role")) <= LIST_LIMIT:
+    if handbook.count("role") <= LIST_LIMIT:
         lines += [
             "## 在组织中的位置 {#place}",
             "",
