@@ -141,6 +141,8 @@ def test_data_downloads_are_reused_while_the_policies_are_unchanged(
     assert made == []
     for name in ("handbook.json", "training.xlsx"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+        # Reused by sharing the kept file, not by copying it.
+        assert (tmp_path / "b" / name).stat().st_nlink == 2
 
     _edit_summary(root, "cs-specialist")
     write_downloads(_handbook(root), tmp_path / "c", io.StringIO(), pdf=False, cache=cache)
@@ -148,6 +150,9 @@ def test_data_downloads_are_reused_while_the_policies_are_unchanged(
     assert "新：" in (tmp_path / "c" / "handbook.json").read_text(encoding="utf-8")
     # Only the latest copy of each download is kept.
     assert len(list((cache / "data").glob("handbook-*.json"))) == 1
+    # What replaced the kept files left the downloads that shared them unchanged.
+    for name in ("handbook.json", "training.xlsx"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
 def _project(destination: Path, *, search_cache: bool) -> Path:

@@ -71,36 +71,40 @@ def check_output(root: Path, output: str, fmt: str, force: bool) -> None:
 
 def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
     """Call ``write`` on a fresh file beside ``target``, then rename it over ``target``."""
-    scratch = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        # Created like any new file (the umask applies), so a web server can read the download.
-        os.close(os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        write(scratch)
-        os.replace(scratch, target)
-    except OSError as error:
-        raise _write_error(target, error) from error
-    finally:
-        if os.path.lexists(scratch):
-            scratch.unlink()
+    _replace(target, functools.partial(_created, write))
 
 
 def place_kept(kept: Path, target: Path) -> None:
     """Put a kept file at ``target`` in one step: a hard link where the file system allows one
     (a large handbook's thousands of unchanged PDFs then cost no copying), otherwise a copy.
     Sharing is safe because a kept file is never changed in place, only replaced or removed."""
+    _replace(target, functools.partial(_link_or_copy, kept))
+
+
+def _replace(target: Path, make: Callable[[Path], None]) -> None:
+    """Make the new file beside ``target`` with ``make``, then rename it over ``target``."""
     scratch = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        os.link(kept, scratch)
-    except OSError:  # another file system, or one without links: copy it
-        write_atomically(target, functools.partial(copy_file, kept))
-        return
-    try:
+        make(scratch)
         os.replace(scratch, target)
     except OSError as error:
         raise _write_error(target, error) from error
     finally:
         if os.path.lexists(scratch):
             scratch.unlink()
+
+
+def _created(write: Callable[[Path], None], scratch: Path) -> None:
+    # Created like any new file (the umask applies), so a web server can read the download.
+    os.close(os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    write(scratch)
+
+
+def _link_or_copy(kept: Path, scratch: Path) -> None:
+    try:
+        os.link(kept, scratch)
+    except OSError:  # another file system, or one without links
+        shutil.copyfile(kept, scratch)
 
 
 def copy_file(source: Path, target: Path) -> None:
