@@ -11,14 +11,20 @@ CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 PDF_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
-.PHONY: site test test-fast lint check install clean system-packages bench
+.PHONY: site test test-fast lint check install clean system-packages bench bytecode
 
 # The plugin validates the policies inside the build and stops it, listing file:line, on errors;
 # it also writes the printable job descriptions and the workbook the pages link to (downloads/),
 # keeping printed PDFs in .cache/ so an unchanged role is not printed again. All of it happens in
 # a folder beside site/, which replaces site/ only when the whole build succeeded.
-site: $(STAMP) system-packages
+site: $(STAMP) system-packages bytecode
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m validator.site_build --site-dir site
+
+# The package is installed editable, and where PYTHONDONTWRITEBYTECODE is set (CI images often
+# do) every command would compile it again at start; compiled once here, as pip does for an
+# installed package. Only changed files are compiled again.
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q validator
 
 test: $(STAMP) system-packages lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest
@@ -47,12 +53,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check validator tests benchmarks
 	$(BIN)/mypy
 
-check: $(STAMP)
+check: $(STAMP) bytecode
 	$(BIN)/handbook check
 
 # Not part of `make test`: measures the validator, the site, its rebuilds and the downloads
 # against their baselines (BENCH_ARGS="--skip-downloads" leaves out the slowest part).
-bench: $(STAMP)
+bench: $(STAMP) bytecode
 	$(BIN)/python -m pip install --quiet 'check-jsonschema>=0.29,<1'
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
