@@ -220,3 +220,24 @@ def test_a_preview_links_the_pdfs_it_has_and_says_which_the_published_build_prin
     # The whole handbook holds the edited role's page, so it waits for the published build too.
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "handbook.pdf" not in home and "本次预览没有生成这个文件" in home
+
+
+@pytest.mark.skipif(not pdf_available(), reason="needs Chromium")
+def test_a_site_build_publishes_the_prints_it_keeps(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    for number in (1, 2):
+        if number == 2:
+            _edit_summary(project, "cs-specialist")
+        site = tmp_path / f"site-{number}"
+        completed = build_site(project, site)
+        assert completed.returncode == 0, completed.stderr
+        published = sorted((site / "downloads").rglob("*.pdf"))
+        kept = sorted((project / ".cache" / "handbook" / "pdf").glob("*.pdf"))
+        # Every PDF the site links is one kept print, shared rather than copied, and the cache
+        # holds this build's prints only: after the edit, not the superseded two as well.
+        assert (
+            len(published)
+            == len(kept)
+            == len(list((project / "policies/roles").glob("*.yaml"))) + 1
+        )
+        assert {p.stat().st_ino for p in published} == {p.stat().st_ino for p in kept}

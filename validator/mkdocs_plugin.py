@@ -96,9 +96,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.serving = False
         self.converted: RenderCache | None = None
         self.history: dict[object, object] = {}
-        self.printing: PrintAhead | None = None
-        self._cache: Path | None = None
         """Past commits checked and compared, kept across ``mkdocs serve`` rebuilds."""
+        self.printing: PrintAhead | None = None
+        """The PDFs printing beside the pages, from ``on_config`` to ``on_post_build``."""
+        self._cache: Path | None = None
 
     @property
     def cache(self) -> Path | None:
@@ -157,6 +158,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 self.offered = replace(self.offered, missing=missing)
                 self.site = render(result.handbook, self.offered, history)
         config["nav"] = expand_nav(config["nav"], self.site) if config["nav"] else self.site.nav
+        if self.offered.pdf and not self.serving and self.cache is not None:
+            # From here on the changed PDFs print beside the pages (in a forked process, so the
+            # pages' own conversion workers may still fork: see parallel_load.worker_count).
+            self.printing = PrintAhead(result.handbook, self.site.pages, self.cache / "pdf")
+            self.printing.start()
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -203,19 +209,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.converted is not None:
             pages = [file.page for file in files.documentation_pages() if file.page is not None]
             self.converted.prepare(pages, config, files)
-        # Started after the pages' conversion workers were forked: a process with a thread
-        # running does not fork (see validator.parallel_load.worker_count).
-        if self.offered.pdf and not self.serving and self.cache is not None and self.site:
-            self.printing = PrintAhead(self.handbook_checked, self.site.pages, self.cache / "pdf")
-            self.printing.start()
         return nav
-
-    @property
-    def handbook_checked(self) -> Handbook:
-        """The handbook this build checked (``on_config`` stops the build otherwise)."""
-        if self.handbook is None:  # pragma: no cover - on_config always runs first
-            raise PluginError("the handbook was not checked")
-        return self.handbook
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build stops printing ahead after the document in hand."""
