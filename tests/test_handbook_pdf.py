@@ -161,3 +161,15 @@ def test_a_large_tier_is_split_by_region_and_the_home_page_lists_the_volumes(
         assert f'href="../{volume.path}"' not in home  # the home page is the site root
         assert f'href="{volume.path}"' in home
         assert f"第 {volume.number} 册：" in home
+
+
+def test_a_standards_facts_stay_together_and_the_review_note_follows_them(
+    reader: PdfReader,
+) -> None:
+    # A standard's facts (unit, frequency, owner...) are one short list: a page never starts in
+    # the middle of one, and a page never starts with a section's review note alone.
+    middle = ("检查频次：", "负责岗位：", "衡量职责：", "依据：", "出处：", "手册版本 ")
+    for number, page in enumerate(reader.pages, start=1):
+        lines = [line.strip() for line in (page.extract_text() or "").splitlines()]
+        first = next((line for line in lines if line), "")
+        assert not first.startswith(middle), (number, first)

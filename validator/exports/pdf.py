@@ -100,7 +100,8 @@ code { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 9pt; }
 .hb-org svg { width: 100%; height: auto; }
 .hb-glance { border: 1px solid #3f51b5; padding: 1mm 4mm; margin: 2mm 0 4mm; }
 .hb-glance ul { list-style: none; padding-left: 0; margin: 1mm 0; }
-.hb-review { color: #555; font-size: 8.5pt; margin-top: 6mm; }
+.hb-review { color: #555; font-size: 8.5pt; margin-top: 6mm; break-before: avoid; }
+table + ul { break-inside: avoid; }
 .hb-legend { font-size: 9pt; color: #333; }
 details > summary { font-weight: bold; list-style: none; }
 """
