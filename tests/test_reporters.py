@@ -329,8 +329,8 @@ def test_junit_skips_the_rules_that_a_broken_file_kept_from_running(
     ]
     assert "invisible-character" not in skipped and "id-matches-file" not in skipped
     assert {r.message for name in skipped for r in cases[name].result} == {
-        "Not run: a file failed to load or to match its schema; the cross-file rules run once "
-        "those errors are fixed."
+        "Not run: a file could not be read or did not match the format; the cross-file checks "
+        "run once those errors are fixed."
     }
     failed = [name for name, case in cases.items() if case.is_failure]
     assert failed == ["file-unknown", "schema"]

@@ -21,9 +21,9 @@ from validator.rules import RULES
 # Checked while preparing the cross-file rules (handbook.yaml's rule settings); its errors stop
 # them from running, like those of the load and schema stages.
 _NOT_RUN = Text(
-    "没有运行：有文件读取失败或不符合 schema，先修正这些错误，跨文件的规则才会运行。",
-    "Not run: a file failed to load or to match its schema; the cross-file rules run once "
-    "those errors are fixed.",
+    "没有运行：有文件读取出错或格式不对，修正这些错误后再检查一次，跨文件的检查才会运行。",
+    "Not run: a file could not be read or did not match the format; the cross-file checks "
+    "run once those errors are fixed.",
 )
 
 
