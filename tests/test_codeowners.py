@@ -99,6 +99,7 @@ def test_output_file_and_a_stale_file(run_cli: Cli, root: Path) -> None:
     )
     number = rule  # the comment naming the owner, just above the rule (1-based: rule - 1 + 1)
     assert finding["file"] == ".github/CODEOWNERS"
+    assert finding["line"] == number  # where an editor's jump lands: the line to change
     assert finding["severity"] == "warning"
     assert finding["message"] == (
         f"Line {number} of .github/CODEOWNERS does not match the owners in the policies: "

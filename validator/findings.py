@@ -110,6 +110,8 @@ class Ref:
 
     path: str
     pointer: str = ""
+    line: int | None = None
+    """In a file that is not a policy document (a committed CODEOWNERS), the line itself."""
 
     def __truediv__(self, key: str | int) -> Ref:
         return Ref(self.path, f"{self.pointer}/{escape_pointer_token(key)}")

@@ -136,7 +136,7 @@ class Handbook:
         """File, line and column of a reference into the policies."""
         document = self.documents.get(ref.path)
         if document is None:
-            return Location(ref.path, 1, 1, ref.pointer)
+            return Location(ref.path, ref.line or 1, 1, ref.pointer)
         return document.locate(ref.pointer)
 
     def id_ref(self, entity: Entity) -> Ref:

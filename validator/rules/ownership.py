@@ -45,7 +45,7 @@ def codeowners_current(handbook: Handbook) -> Iterator[Problem]:
     line, expected, actual = difference
     option = " --format gitlab" if fmt == "gitlab" else ""
     yield Problem(
-        Ref(path),
+        Ref(path, line=line),
         Text(
             f"{path} 第 {line} 行与政策里的负责人不一致：应为 “{expected}”，现在是 “{actual}”。",
             f"Line {line} of {path} does not match the owners in the policies: expected "
