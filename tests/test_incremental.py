@@ -4,6 +4,7 @@ build produces exactly what a fresh one does."""
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -97,19 +98,32 @@ def test_a_one_role_change_reprints_only_that_role(
 
 
 @pytest.mark.skipif(not pdf_available(), reason="needs Chromium")
-@pytest.mark.parametrize("cancel", [False, True])
+@pytest.mark.parametrize(
+    ("cancel", "beside_a_thread"), [(False, False), (True, False), (False, True)]
+)
 def test_printing_ahead_leaves_the_export_only_what_it_did_not_print(
-    tmp_path: Path, printed: list[str], cancel: bool
+    tmp_path: Path, printed: list[str], cancel: bool, beside_a_thread: bool
 ) -> None:
     root = copy_repo_tree(tmp_path / "repo")
     handbook = _handbook(root)
     pages = render(handbook).pages
     cache = tmp_path / "cache"
-    PrintAhead(handbook, pages, cache).start().finish(cancel=cancel)
+    # A process running another thread must not fork: the printing then runs in a thread.
+    waiting = threading.Event()
+    other = threading.Thread(target=waiting.wait)
+    if beside_a_thread:
+        other.start()
+    try:
+        PrintAhead(handbook, pages, cache).start().finish(cancel=cancel)
+    finally:
+        waiting.set()
     ahead = len(list(cache.glob("*.pdf")))
     every = len(list(handbook.all("role"))) + 1
     if not cancel:
         assert ahead == every
+    # A forked printer's prints are made in its own process; a thread's in this one.
+    assert len(printed) == (ahead if beside_a_thread else 0)
+    printed.clear()
     export_pdf(handbook, str(tmp_path / "out"), io.StringIO(), cache, pages)
     assert len(printed) == every - ahead
     written = sorted((tmp_path / "out").rglob("*.pdf"))

@@ -32,39 +32,38 @@ class PrintAhead:
     """Prints into ``cache`` beside the caller, from :meth:`start` until :meth:`finish`."""
 
     def __init__(self, handbook: Handbook, pages: dict[str, str], cache: Path) -> None:
-        arguments = (handbook, pages, cache)
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._thread: threading.Thread | None = None
         self._stop: Stop
+        self._runner: multiprocessing.process.BaseProcess | threading.Thread
         if sys.platform == "linux" and threading.active_count() == 1:
             context = multiprocessing.get_context("fork")
             self._stop = context.Event()
-            self._process = context.Process(
-                target=_print, args=(*arguments, self._stop), name="handbook-print-ahead"
+            self._runner = context.Process(
+                target=_print, args=(handbook, pages, cache, self._stop), name="print-ahead"
             )
         else:
             self._stop = threading.Event()
             # A daemon, so a build that failed without stopping it still exits.
-            self._thread = threading.Thread(
-                target=_print, args=(*arguments, self._stop), daemon=True
+            self._runner = threading.Thread(
+                target=_print, args=(handbook, pages, cache, self._stop), daemon=True
             )
 
     def start(self) -> PrintAhead:
         """Begin printing; returns itself."""
-        (self._process or self._thread or threading.Thread()).start()
+        self._runner.start()
         return self
 
     def finish(self, *, cancel: bool = False) -> None:
         """Wait for the printing to end; with ``cancel``, after the document now printing."""
         if cancel:
             self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-        if self._process is not None:
-            self._process.join(_PATIENCE if cancel else None)
-            if self._process.is_alive():
-                self._process.kill()
-                self._process.join()
+        runner = self._runner
+        if isinstance(runner, threading.Thread):
+            runner.join()
+            return
+        runner.join(_PATIENCE if cancel else None)
+        if runner.is_alive():
+            runner.kill()
+            runner.join()
 
 
 def _print(handbook: Handbook, pages: dict[str, str], cache: Path, stop: Stop) -> None:
