@@ -199,6 +199,40 @@ def test_python_dash_m_and_ascii_locale(tmp_path: Path) -> None:
     assert completed.stdout.decode("utf-8").startswith("检查通过：")
 
 
+def test_a_mistake_in_the_rule_settings_does_not_hide_the_per_file_findings(
+    run_cli: Cli, repo_copy: Path
+) -> None:
+    """A mistake in `rules:` is an error in handbook.yaml, but the file loaded: its settings
+    (which languages the handbook lists) still apply to the per-file rules."""
+    broken = repo_copy / "policies" / "roles" / "security-officer.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("id: ", "id: '", 1), "utf-8")
+    settings = repo_copy / "policies" / "handbook.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "\nrules: {}\n" in text
+    settings.write_text(text.replace("\nrules: {}\n", "\nrules: {no-such-rule: off}\n"), "utf-8")
+    standards = repo_copy / "policies" / "standards" / "security.yaml"
+    lines = standards.read_text(encoding="utf-8").splitlines()
+    number, line = next(
+        (n, line) for n, line in enumerate(lines, start=1) if line.startswith("    name: {zh: ")
+    )
+    lines[number - 1] = line.split(", en: ")[0] + "}"
+    standards.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = run_cli("check", "--root", str(repo_copy), "--lang", "en")
+    assert code == 1
+    places = [
+        (line.split(":")[0], line.split(":")[1], line.split(" [", 1)[1].split("]")[0])
+        for line in out.splitlines()[:-1]
+        if not line.startswith(" ")
+    ]
+    setting = text.splitlines().index("rules: {}") + 1
+    assert [(path, rule) for path, _, rule in places] == [
+        ("policies/handbook.yaml", "rule-config"),
+        ("policies/roles/security-officer.yaml", "yaml-syntax"),
+        ("policies/standards/security.yaml", "translation-complete"),
+    ]
+    assert (places[0][1], places[2][1]) == (str(setting), str(number))
+
+
 def test_a_broken_file_holds_back_only_the_cross_file_rules(run_cli: Cli, repo_copy: Path) -> None:
     """While one file cannot be read, the per-file rules still report on the others; nothing is
     said about what refers to the broken file."""

@@ -28,6 +28,7 @@ from validator.model import Entity, Handbook, build
 from validator.policies import PolicyFiles
 from validator.render import render
 from validator.rules import RULES
+from validator.rules.registry import held_back
 
 
 class _Missing:
@@ -160,13 +161,7 @@ def _readable(result: Result, kinds: Registry) -> tuple[Handbook, list[str]]:
     """The handbook of one side, built from the files that load and match their schema."""
     if result.handbook is not None:
         return result.handbook, []
-    broken = sorted(
-        {
-            f.location.path
-            for f in result.findings
-            if f.severity is Severity.ERROR and _stage(f) != "rules"
-        }
-    )
+    broken = held_back(result.findings)
     files = result.files
     kept = PolicyFiles(
         files.root,
@@ -611,12 +606,7 @@ def _findings(impact: Impact, before: Result, after: Result) -> None:
     # their findings are not compared (their absence is no fix). The per-file rules ran on both
     # sides, on the files that loaded: compared in the files that loaded on both.
     both_ran = before.handbook is not None and after.handbook is not None
-    broken = {
-        f.location.path
-        for side in (before, after)
-        for f in side.findings
-        if _stage(f) != "rules" and f.severity is Severity.ERROR
-    }
+    broken = set(held_back([*before.findings, *after.findings]))
 
     def compared(finding: Finding) -> bool:
         if both_ran or _stage(finding) != "rules":

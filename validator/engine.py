@@ -22,6 +22,7 @@ from validator.loader import LIMITS, Limits
 from validator.model import Handbook, build
 from validator.policies import PolicyFiles, discover
 from validator.rules import RULES, Problem, Rule
+from validator.rules.registry import held_back
 from validator.schema import SchemaSet
 from validator.suggest import closest
 
@@ -93,7 +94,7 @@ def _run(
             findings.extend(schemas.check(document, files.kinds[path].name))
     # A mistake in the rule settings (an unknown rule, a fixed rule) leaves the rules at their
     # defaults and every file loaded: it fails the check but holds back no cross-file rule.
-    blocked = any(f.severity is Severity.ERROR for f in findings)
+    blocked = bool(held_back(findings))
     severities, config_findings = _severities(files)
     findings.extend(config_findings)
     result = Result(findings, files)
@@ -129,7 +130,7 @@ def _per_file(
     its own still run on the files that loaded cleanly, so an editor sees those problems in the
     same round. The broken files' contents are unknown: nothing is said about what they hold,
     what refers to them, or which waiver they would use."""
-    broken = {f.location.path for f in findings if f.severity is Severity.ERROR}
+    broken = set(held_back(findings))
     clean = PolicyFiles(files.root)
     for path, document in files.documents.items():
         if path not in broken and path not in files.damaged:

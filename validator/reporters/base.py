@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from validator.findings import Finding, Severity, Text
+from validator.rules.registry import held_back
 
 
 @dataclass(frozen=True)
@@ -25,17 +26,6 @@ class ReportContext:
 
 
 Reporter = Callable[[Sequence[Finding], TextIO, ReportContext], None]
-
-
-def held_back(findings: Sequence[Finding]) -> list[str]:
-    """The files whose reading or schema errors kept the cross-file rules from running (empty
-    when they ran)."""
-    from validator.rules.registry import RULES  # the rule table imports the model; load late
-
-    gates = {rid for rid, entry in RULES.items() if entry.stage in ("load", "schema")}
-    return sorted(
-        {f.location.path for f in findings if f.rule in gates and f.severity is Severity.ERROR}
-    )
 
 
 def summary(findings: Sequence[Finding], context: ReportContext) -> Text:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from validator.findings import Ref, Severity, Text
+from validator.findings import Finding, Ref, Severity, Text
 
 if TYPE_CHECKING:
     from validator.model import Handbook
@@ -112,3 +112,13 @@ def rule(
 def builtin(rule_id: str, stage: str, doc: str, severity: Severity = Severity.ERROR) -> None:
     """Register a check made by the load or schema stage (documentation only)."""
     _register(Rule(rule_id, severity, stage, inspect.cleandoc(doc)))
+
+
+def held_back(findings: Iterable[Finding]) -> list[str]:
+    """The files whose reading or schema errors keep the cross-file rules from running (none
+    when they ran): the engine leaves them out of the per-file rules, the reports name them, and
+    the comparison of two revisions compares per-file findings only in the others."""
+    gates = {rid for rid, entry in RULES.items() if entry.stage in ("load", "schema")}
+    return sorted(
+        {f.location.path for f in findings if f.rule in gates and f.severity is Severity.ERROR}
+    )
