@@ -14,7 +14,7 @@ away. Events:
   escaping, so nothing from a pull request can put live markup on the intranet;
 * ``on_post_build``: write the downloads (data, workbook, PDFs) the pages link to, so a plain
   ``mkdocs build`` or ``mkdocs serve`` has no dead link; unchanged PDFs come from a cache, and
-  the changed ones have been printing since ``on_nav``, beside the pages being built.
+  the changed ones have been printing since ``on_config``, beside the pages being built.
 """
 
 from __future__ import annotations
@@ -99,13 +99,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """Past commits checked and compared, kept across ``mkdocs serve`` rebuilds."""
         self.printing: PrintAhead | None = None
         """The PDFs printing beside the pages, from ``on_config`` to ``on_post_build``."""
-        self._cache: Path | None = None
-
-    @property
-    def cache(self) -> Path | None:
+        self.cache: Path | None = None
         """The folder of what is kept between builds, unless a commit put files there: a pull
         request must not be able to plant a page or a PDF that a later build publishes."""
-        return self._cache
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this process serves the site (its builds may cover a few pages)."""
@@ -116,7 +112,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         root = Path(config.config_file_path).parent / self.config.root
         self.root = root
         lang = self.config.lang
-        self._cache = root / self.config.cache_dir
+        self.cache = root / self.config.cache_dir
         committed = committed_files(root, self.config.cache_dir)
         if committed:
             log.warning(
@@ -126,7 +122,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 "cache cannot be trusted, so this build uses none (remove them with git rm "
                 "--cached)."
             )
-            self._cache = None
+            self.cache = None
         try:
             result = run(root)
         except ToolError as error:

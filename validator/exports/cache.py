@@ -11,10 +11,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from validator.exports.output import copy_file, place_kept, write_atomically
+from validator.exports.output import share_file, write_atomically
 from validator.model import Handbook
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -51,11 +52,11 @@ def reuse_or_write(
         return False
     kept = cache / f"{target.stem}-{key[:32]}{target.suffix}"
     if kept.is_file():
-        place_kept(kept, target)
+        share_file(kept, target)
         return True
     write(target)
     cache.mkdir(parents=True, exist_ok=True)
     for old in cache.glob(f"{target.stem}-*{target.suffix}"):
         old.unlink(missing_ok=True)
-    write_atomically(kept, functools.partial(copy_file, target))
+    write_atomically(kept, functools.partial(shutil.copyfile, target))
     return False

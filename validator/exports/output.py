@@ -69,16 +69,17 @@ def check_output(root: Path, output: str, fmt: str, force: bool) -> None:
         _check_overwrite(file, force)
 
 
-def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+def write_atomically(target: Path, write: Callable[[Path], object]) -> None:
     """Call ``write`` on a fresh file beside ``target``, then rename it over ``target``."""
     _replace(target, functools.partial(_created, write))
 
 
-def place_kept(kept: Path, target: Path) -> None:
-    """Put a kept file at ``target`` in one step: a hard link where the file system allows one
+def share_file(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target`` in one step: a hard link where the file system allows one
     (a large handbook's thousands of unchanged PDFs then cost no copying), otherwise a copy.
-    Sharing is safe because a kept file is never changed in place, only replaced or removed."""
-    _replace(target, functools.partial(_link_or_copy, kept))
+    Sharing is safe because no export file, kept or published, is ever changed in place: each
+    is only replaced (:func:`write_atomically`) or removed."""
+    _replace(target, functools.partial(_link_or_copy, source))
 
 
 def _replace(target: Path, make: Callable[[Path], None]) -> None:
@@ -88,28 +89,23 @@ def _replace(target: Path, make: Callable[[Path], None]) -> None:
         make(scratch)
         os.replace(scratch, target)
     except OSError as error:
-        raise _write_error(target, error) from error
+        raise write_error(target, error) from error
     finally:
         if os.path.lexists(scratch):
             scratch.unlink()
 
 
-def _created(write: Callable[[Path], None], scratch: Path) -> None:
+def _created(write: Callable[[Path], object], scratch: Path) -> None:
     # Created like any new file (the umask applies), so a web server can read the download.
     os.close(os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     write(scratch)
 
 
-def _link_or_copy(kept: Path, scratch: Path) -> None:
+def _link_or_copy(source: Path, scratch: Path) -> None:
     try:
-        os.link(kept, scratch)
+        os.link(source, scratch)
     except OSError:  # another file system, or one without links
-        shutil.copyfile(kept, scratch)
-
-
-def copy_file(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` (in this order, so a partial of it writes ``target``)."""
-    shutil.copyfile(source, target)
+        shutil.copyfile(source, scratch)
 
 
 def make_folder(folder: Path) -> None:
@@ -117,10 +113,11 @@ def make_folder(folder: Path) -> None:
     try:
         folder.mkdir(exist_ok=True)
     except OSError as error:
-        raise _write_error(folder, error) from error
+        raise write_error(folder, error) from error
 
 
-def _write_error(target: Path, error: OSError) -> ToolError:
+def write_error(target: Path, error: OSError) -> ToolError:
+    """The one line that says a file could not be written, in the system's own words."""
     reason = error.strerror or type(error).__name__
     return ToolError(f"无法写入 {target}：{reason}。", f"Cannot write {target}: {reason}.")
 

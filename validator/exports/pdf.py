@@ -31,13 +31,7 @@ import markdown as markdown_lib  # type: ignore[import-untyped]
 import nh3
 
 from validator.errors import ToolError
-from validator.exports.output import (
-    VOLUME_PATTERN,
-    copy_file,
-    make_folder,
-    place_kept,
-    write_atomically,
-)
+from validator.exports.output import VOLUME_PATTERN, make_folder, share_file, write_atomically
 from validator.model import Handbook
 from validator.render import render
 from validator.render.downloads import FOLDER, Volume, volumes
@@ -304,7 +298,7 @@ def export_pdf(
         if cached is not None:
             kept.add(cached)
         if cached is not None and cached.is_file():
-            place_kept(cached, target)
+            share_file(cached, target)
         elif print_missing:
             printing.append(_Print(target, job, (cached,) if cached is not None else ()))
     if printing:
@@ -427,8 +421,9 @@ class _Bodies:
         return body
 
     def kept(self, page: str) -> Path:
-        """Where the body of ``page`` is kept."""
-        return (self.folder or Path()) / f"{self._key(page)}.html"
+        """Where the body of ``page`` is kept (for bodies kept in a folder)."""
+        assert self.folder is not None
+        return self.folder / f"{self._key(page)}.html"
 
     @staticmethod
     def _key(page: str) -> str:
@@ -523,13 +518,13 @@ async def _print_into(page: Any, item: _Print, footer: str) -> None:
     scratch = item.target.with_name(f".{name}.{secrets.token_hex(4)}.tmp")
     try:
         await _print(page, scratch, footer)
-        # Renamed in one step, like every export: never half a PDF under its name.
-        write_atomically(item.target, functools.partial(copy_file, scratch))
+        # Put in place in one step, like every export: never half a PDF under its name.
+        share_file(scratch, item.target)
     finally:
         scratch.unlink(missing_ok=True)
     for copy in item.copies:
         copy.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(copy, functools.partial(copy_file, item.target))
+        share_file(item.target, copy)
 
 
 async def _print(page: Any, path: Path, footer: str) -> None:

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from validator.errors import ToolError
 from validator.escaping import spreadsheet_cell
-from validator.exports.output import write_atomically
+from validator.exports.output import write_atomically, write_error
 from validator.model import Handbook
 from validator.render.labels import certificate_validity
 from validator.render.markup import module_code
@@ -178,10 +178,7 @@ def export_xlsx(handbook: Handbook, output: str, stdout: TextIO) -> None:
         # Rows go through temporary files while the sheets are written: a full disk shows here.
         build_workbook(handbook).save(content)
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise ToolError(
-            f"无法写入 {output}：{reason}。", f"Cannot write {output}: {reason}."
-        ) from error
+        raise write_error(Path(output), error) from error
     write_atomically(Path(output), lambda scratch: _save(scratch, content.getvalue()))
 
 
