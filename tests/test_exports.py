@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,8 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_repo_tree
 from validator.engine import run
+from validator.exports import pdf_split
 from validator.render.markup import module_code
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -119,6 +121,81 @@ def test_a_pdf_per_role_with_its_name(pdf_folder: Path, handbook) -> None:  # ty
         assert "下载打印版" not in text
 
 
+def assert_each_role_alone(folder: Path, roles: list[tuple[str, str]]) -> None:
+    """Each role's PDF holds that role only, numbered from its own first page, with its own
+    bookmarks and title: roles are printed many to a document and cut apart."""
+    for role_id, name in roles:
+        reader = PdfReader(folder / "roles" / f"{role_id}.pdf")
+        texts = [page.extract_text() or "" for page in reader.pages]
+        total = len(texts)
+        for number, text in enumerate(texts, start=1):
+            assert re.search(rf"第 {number} / {total} 页", text), (role_id, number)
+        assert texts[0].startswith(name), role_id
+        # One role's table and signature: nothing of the roles printed beside it.
+        assert "".join(texts).count("岗位编号") == 1, role_id
+        top = [item.title for item in reader.outline if not isinstance(item, list)]
+        assert top == [name], role_id
+        assert reader.metadata is not None and reader.metadata.title == name
+
+
+def test_each_role_pdf_is_that_role_alone_numbered_from_its_first_page(
+    pdf_folder: Path,
+    handbook,  # type: ignore[no-untyped-def]
+) -> None:
+    roles = [(role.id, role.display("zh")) for role in handbook.all("role")]
+    assert_each_role_alone(pdf_folder, roles)
+    # Sections are bookmarked under the role, each leading to its page.
+    reader = PdfReader(pdf_folder / "roles" / f"{roles[0][0]}.pdf")
+    sections = reader.outline[1]
+    assert isinstance(sections, list) and "签字确认" in [item.title for item in sections]
+    signature = next(item for item in sections if item.title == "签字确认")
+    page = reader.get_destination_page_number(signature)
+    assert "签字确认" in (reader.pages[page].extract_text() or "")
+
+
+@pytest.mark.slow
+def test_roles_the_bookmarks_cannot_tell_apart_are_printed_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from validator.cli import main
+
+    cut: list[int] = []
+    real = pdf_split.parts
+
+    def unclear(batch: bytes, roles: int) -> list[pdf_split.Part] | None:
+        cut.append(roles)
+        return None if roles > 1 else real(batch, roles)
+
+    monkeypatch.setattr(pdf_split, "parts", unclear)
+    assert main(["export", "pdf", "-o", str(tmp_path / "out"), "--root", str(REPO)]) == 0
+    result = run(REPO)
+    assert result.handbook is not None
+    roles = [(role.id, role.display("zh")) for role in result.handbook.all("role")]
+    assert max(cut) > 1 and cut.count(1) == len(roles)
+    assert_each_role_alone(tmp_path / "out", roles)
+
+
+@pytest.mark.slow
+def test_the_footer_prints_the_handbook_title_as_written(tmp_path: Path) -> None:
+    from validator.cli import main
+
+    root = copy_repo_tree(tmp_path / "repo")
+    settings = root / "policies" / "handbook.yaml"
+    title = 'A "quoted" \\ path } </style><h1>x</h1> 手册'
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace("  zh: 物业管理人员岗位职责与培训手册", f"  zh: '{title}'", 1),
+        encoding="utf-8",
+    )
+    assert main(["export", "pdf", "-o", str(tmp_path / "out"), "--root", str(root)]) == 0
+    role = sorted((tmp_path / "out/roles").glob("*.pdf"))[0]
+    for path in [tmp_path / "out/handbook.pdf", role]:
+        # The footer's small print comes out of the PDF without its spaces.
+        text = "".join((PdfReader(path).pages[0].extract_text() or "").split())
+        assert "".join(f"{title} · 版本".split()) in text, path.name
+    assert not (PdfReader(role).pages[0].extract_text() or "").startswith("x")
+
+
 def test_the_whole_handbook_pdf(pdf_folder: Path, handbook) -> None:  # type: ignore[no-untyped-def]
     reader = PdfReader(pdf_folder / "handbook.pdf")
     roles = sum(1 for _ in handbook.all("role"))
@@ -203,3 +280,41 @@ def test_every_sheet_prints_landscape_fitted_to_width_with_its_header(
     assert not [post for post in posts if any("a" <= char <= "z" for char in post)]
     register = {row[1]: row[5] for row in book["证书登记"].iter_rows(min_row=2, values_only=True)}
     assert register["保安员证"] == "未规定有效期"
+
+
+def pdf_with_bookmarks(pages: int, bookmarked: list[int]) -> bytes:
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page()
+    with pdf.open_outline() as outline:
+        outline.root.extend(pikepdf.OutlineItem(f"岗位 {n}", n) for n in bookmarked)
+    output = io.BytesIO()
+    pdf.save(output)
+    return output.getvalue()
+
+
+def pages_of(batch: bytes, roles: int) -> list[range] | None:
+    found = pdf_split.parts(batch, roles)
+    return None if found is None else [part.pages for part in found]
+
+
+def test_a_printed_batch_is_cut_by_its_top_level_bookmarks() -> None:
+    found = pdf_split.parts(pdf_with_bookmarks(5, [0, 2, 3]), 3)
+    assert found is not None
+    assert [part.pages for part in found] == [range(0, 2), range(2, 3), range(3, 5)]
+    assert [part.bookmark.title for part in found if part.bookmark] == [
+        "岗位 0",
+        "岗位 2",
+        "岗位 3",
+    ]
+    # A role alone owns every page, bookmarked or not.
+    assert pages_of(pdf_with_bookmarks(2, []), 1) == [range(0, 2)]
+    # Bookmarks that do not mark out each role from the first page: not cut.
+    assert pages_of(pdf_with_bookmarks(5, [0, 2]), 3) is None
+    assert pages_of(pdf_with_bookmarks(5, [1, 2, 3]), 3) is None
+    assert pages_of(pdf_with_bookmarks(5, [0, 3, 2]), 3) is None
+    assert pages_of(pdf_with_bookmarks(5, [0, 2, 2]), 3) is None

@@ -40,13 +40,13 @@ def _edit_summary(root: Path, role: str) -> None:
 def printed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the PDFs the browser prints (cached ones are copied, not printed)."""
     names: list[str] = []
-    real = pdf_module._print
+    real = pdf_module._publish_all
 
-    async def counting(page: Any, path: Path, footer: str) -> None:
-        names.append(path.name.split(".")[1])
-        await real(page, path, footer)
+    def counting(items: list[Any], printed: list[bytes]) -> None:
+        names.extend(Path(item.job.path).stem for item in items)
+        real(items, printed)
 
-    monkeypatch.setattr(pdf_module, "_print", counting)
+    monkeypatch.setattr(pdf_module, "_publish_all", counting)
     return names
 
 

@@ -19,7 +19,6 @@ import html
 import importlib.util
 import os
 import re
-import secrets
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 
 _PRINTER = hashlib.sha256(
     Path(__file__).read_bytes()
+    + Path(__file__).with_name("pdf_split.py").read_bytes()
     + f"{markdown_lib.__version__} {getattr(nh3, '__version__', '')}".encode()
 ).hexdigest()
 """What the printing code and its libraries are: a change to either prints every file again."""
@@ -83,7 +83,7 @@ code { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 9pt; }
 .hb-tag, .hb-tier { background: #eee; font-size: 8pt; padding: 0 1mm; }
 .hb-signature { margin-top: 10mm; break-inside: avoid; }
 .hb-download, .hb-web { display: none; }
-.hb-part { break-before: page; }
+.hb-part, .hb-role + .hb-role { break-before: page; }
 .hb-cover { padding-top: 70mm; text-align: center; }
 .hb-cover p { font-size: 13pt; margin: 3mm 0; }
 .hb-cover .hb-cover-title { font-size: 24pt; font-weight: bold; margin-bottom: 12mm; }
@@ -216,6 +216,7 @@ def _volume(
     return _document(
         title if len(every) == 1 else f"{title} 第 {volume.number} 册",
         cover + toc + "".join(sections),
+        _footer(handbook, handbook.today),
     )
 
 
@@ -224,34 +225,58 @@ def _legend() -> str:
     return "\n".join(status_legend(["suggested", "to-verify", "secondary"]))
 
 
-def _role_document(bodies: Callable[[str], str], title: str, page: str) -> str:
-    return _document(title, bodies(page))
-
-
-def _document(title: str, body: str) -> str:
+def _document(title: str, body: str, footer: str = "") -> str:
     return (
         '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>"
+        f"<title>{html.escape(title)}</title><style>{_CSS}{footer}</style></head>"
         f"<body>{body}</body></html>"
     )
 
 
+def _roles_document(roles: list[_Print]) -> str:
+    """Several roles' pages in one document, each starting a page and titled by its own first
+    heading (the bookmark that :func:`~validator.exports.pdf_split.parts` cuts by)."""
+    return _document(
+        "", "".join(f'<section class="hb-role">{role.job.make()}</section>' for role in roles)
+    )
+
+
 def _footer(handbook: Handbook, today: date) -> str:
+    """The footer of every printed page, as the page's margin boxes: the handbook, its version
+    and the day it was printed, and 第 N / M 页."""
     title = (handbook.settings.get("title") or {}).get("zh", "员工手册")
     version = handbook.settings.get("version", "")
-    text = html.escape(f"{title} · 版本 {version} · 生成于 {today.isoformat()}")
+    text = f"{title} · 版本 {version} · 生成于 {today.isoformat()}"
+    box = (
+        "font-family: 'WenQuanYi Zen Hei', 'Noto Sans CJK SC', sans-serif;"
+        " font-size: 7.5pt; color: #555;"
+    )
     return (
-        '<div style="font-size:7.5pt;width:100%;padding:0 16mm;color:#555;'
-        "font-family:'WenQuanYi Zen Hei','Noto Sans CJK SC',sans-serif;"
-        'display:flex;justify-content:space-between">'
-        f'<span>{text}</span><span>第 <span class="pageNumber"></span> / '
-        '<span class="totalPages"></span> 页</span></div>'
+        f"@page {{ @bottom-left {{ content: {_css_string(text)}; {box} }}"
+        f' @bottom-right {{ content: "第 " counter(page) " / " counter(pages) " 页"; {box} }} }}'
+    )
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string inside a ``<style>`` element: every ASCII sign, and anything
+    unprintable, is written as an escape, so no quote, backslash or ``</style>`` can end it."""
+    return (
+        '"'
+        + "".join(
+            char
+            if char.isalnum() or char == " " or (ord(char) > 0x7F and char.isprintable())
+            else f"\\{ord(char):06x}"
+            for char in text
+        )
+        + '"'
     )
 
 
 def pdf_available() -> bool:
     """Whether this machine can print PDFs (Chromium and Playwright are installed)."""
-    return CHROMIUM.exists() and importlib.util.find_spec("playwright") is not None
+    return CHROMIUM.exists() and all(
+        importlib.util.find_spec(package) is not None for package in ("playwright", "pikepdf")
+    )
 
 
 def export_pdf(
@@ -348,11 +373,13 @@ def _require_printer() -> None:
             "(make installs them).",
         )
     try:
-        import playwright.async_api  # noqa: F401 - only to report its absence here
+        # Only to report their absence here, before anything is printed.
+        import pikepdf  # noqa: F401
+        import playwright.async_api  # noqa: F401
     except ImportError as error:
         raise ToolError(
-            "PDF 导出需要 playwright：pip install '.[export]'。",
-            "The PDF export needs playwright: pip install '.[export]'.",
+            f"PDF 导出需要 {error.name}：pip install '.[export]'。",
+            f"The PDF export needs {error.name}: pip install '.[export]'.",
         ) from error
 
 
@@ -371,12 +398,16 @@ def unprinted(handbook: Handbook, pages: dict[str, str], cache: Path | None) -> 
 class _Job:
     """One PDF: its path in the downloads folder, what it is made from (a cached print is found
     by that alone, so an unchanged role costs a hash, not a Markdown conversion), how to make
-    its document, and how much text it holds (the longest are printed first)."""
+    its document, and how much text it holds (the longest are printed first).
+
+    A role's PDF has its ``role`` name, and ``make`` gives only its printable page: roles are
+    printed many to a document and cut apart (:mod:`validator.exports.pdf_split`)."""
 
     path: str
     made_from: object
     make: Callable[[], str]
     size: int
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -439,8 +470,8 @@ def _jobs(handbook: Handbook, pages: dict[str, str], bodies: _Bodies) -> list[_J
     jobs: list[_Job] = []
     for role in handbook.all("role"):
         page, title = pages[f"roles/{role.id}.md"], role.display("zh")
-        make = functools.partial(_role_document, bodies, title, page)
-        jobs.append(_Job(f"roles/{role.id}.pdf", (title, page), make, len(page)))
+        make = functools.partial(bodies, page)
+        jobs.append(_Job(f"roles/{role.id}.pdf", (title, page), make, len(page), title))
     every = volumes(handbook)
     listing = [(v.number, v.title, v.path) for v in every]
     for volume in every:
@@ -473,6 +504,23 @@ def _workers(documents: int) -> int:
     return max(1, min(documents, cores or 1))
 
 
+_ROLES_PER_DOCUMENT = 48
+"""At most this many roles are printed as one document. Each distinct character costs Chromium
+about a millisecond per document, so the more roles share one, the less each costs; beyond a few
+dozen the characters are mostly shared already, and a smaller document starts being cut sooner."""
+
+
+def _documents(printing: list[_Print], workers: int) -> list[list[_Print]]:
+    """What Chromium prints, one document each, longest first: every volume of the handbook
+    alone, and the roles several to a document, neighbours in the handbook's order together
+    (they share most of their words), enough documents to keep every page of the browser busy."""
+    roles = [item for item in printing if item.job.role is not None]
+    size = max(1, min(_ROLES_PER_DOCUMENT, -(-len(roles) // (2 * workers))))
+    documents = [[item] for item in printing if item.job.role is None]
+    documents += [roles[start : start + size] for start in range(0, len(roles), size)]
+    return sorted(documents, key=lambda items: -sum(item.job.size for item in items))
+
+
 async def _print_all(printing: list[_Print], footer: str, stop: Stop | None = None) -> None:
     """Print every document, a few pages of one browser at a time, longest first (so the
     whole handbook's PDF does not start last), and keep the copies.
@@ -482,7 +530,11 @@ async def _print_all(printing: list[_Print], footer: str, stop: Stop | None = No
     """
     from playwright.async_api import async_playwright
 
-    queue = sorted(printing, key=lambda item: -item.job.size)
+    from validator.exports import pdf_split
+
+    workers = _workers(len(printing))
+    queue = _documents(printing, workers)
+    footers: dict[int, asyncio.Task[bytes]] = {}
 
     async with async_playwright() as playwright:
         launching = asyncio.ensure_future(
@@ -492,51 +544,74 @@ async def _print_all(printing: list[_Print], footer: str, stop: Stop | None = No
         async def new_page() -> Any:
             return await (await launching).new_page()
 
+        async def footer_pages(page: Any, count: int) -> bytes:
+            """``count`` pages carrying only the footer, printed once per run."""
+            if count not in footers:
+                footers[count] = asyncio.ensure_future(
+                    _pdf(page, _document("", pdf_split.blank_pages(count), footer))
+                )
+            return await footers[count]
+
         async def worker() -> None:
             # A page takes a while to open: it opens while the first document is made.
             opening = asyncio.ensure_future(new_page())
             try:
                 while queue and not (stop is not None and stop.is_set()):
-                    item = queue.pop(0)
-                    document = await asyncio.to_thread(item.job.make)
+                    items = queue.pop(0)
+                    if items[0].job.role is None:
+                        document = await asyncio.to_thread(items[0].job.make)
+                        page = await opening
+                        printed = await _pdf(page, document)
+                        await asyncio.to_thread(_publish_all, items, [printed])
+                        continue
+                    document = await asyncio.to_thread(_roles_document, items)
                     page = await opening
-                    await page.set_content(document, wait_until="load")
-                    await _print_into(page, item, footer)
+                    batch = await _pdf(page, document)
+                    found = await asyncio.to_thread(pdf_split.parts, batch, len(items))
+                    if found is None:
+                        # Roles the bookmarks cannot tell apart are printed one at a time.
+                        queue[:0] = [[item] for item in items]
+                        continue
+                    numbered = {
+                        count: await footer_pages(page, count)
+                        for count in sorted({len(part.pages) for part in found})
+                    }
+                    titles = [str(item.job.role) for item in items]
+                    cut = await asyncio.to_thread(pdf_split.cut, batch, found, titles, numbered)
+                    await asyncio.to_thread(_publish_all, items, cut)
             finally:
                 page = await opening
                 await page.close()
 
         try:
-            await asyncio.gather(*(worker() for _ in range(_workers(len(queue)))))
+            await asyncio.gather(*(worker() for _ in range(min(workers, len(queue)))))
         finally:
             browser = await launching
             await browser.close()
 
 
-async def _print_into(page: Any, item: _Print, footer: str) -> None:
-    name = Path(item.job.path).name
-    scratch = item.target.with_name(f".{name}.{secrets.token_hex(4)}.tmp")
-    try:
-        await _print(page, scratch, footer)
+def _publish_all(items: list[_Print], printed: list[bytes]) -> None:
+    for item, data in zip(items, printed, strict=True):
         # Put in place in one step, like every export: never half a PDF under its name.
-        share_file(scratch, item.target)
-    finally:
-        scratch.unlink(missing_ok=True)
-    for copy in item.copies:
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        share_file(item.target, copy)
+        write_atomically(item.target, functools.partial(_write_bytes, data))
+        for copy in item.copies:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            share_file(item.target, copy)
 
 
-async def _print(page: Any, path: Path, footer: str) -> None:
-    await page.pdf(
-        path=str(path),
+def _write_bytes(data: bytes, target: Path) -> None:
+    target.write_bytes(data)
+
+
+async def _pdf(page: Any, document: str) -> bytes:
+    await page.set_content(document, wait_until="load")
+    printed: bytes = await page.pdf(
         format="A4",
         print_background=True,
-        display_header_footer=True,
-        header_template="<div></div>",
-        footer_template=footer,
         margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
-        # Bookmarks from the headings, so a reader can jump to a part, a tier or a role.
+        # Bookmarks from the headings, so a reader can jump to a part, a tier or a role (and
+        # roles printed together can be cut apart).
         outline=True,
         tagged=True,
     )
+    return printed
