@@ -136,6 +136,35 @@ def assert_each_role_alone(folder: Path, roles: list[tuple[str, str]]) -> None:
         top = [item.title for item in reader.outline if not isinstance(item, list)]
         assert top == [name], role_id
         assert reader.metadata is not None and reader.metadata.title == name
+        # Tagged, as a role printed alone is: its own structure, on its own pages only.
+        assert tagged_pages(folder / "roles" / f"{role_id}.pdf") == set(range(total)), role_id
+
+
+def tagged_pages(path: Path) -> set[int]:
+    """The pages the structure tree of a PDF marks content on (its parent tree agreeing)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        assert pdf.Root.MarkInfo.Marked
+        number = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        tree = pdf.Root.StructTreeRoot
+        elements: set[tuple[int, int]] = set()
+        pages: set[int] = set()
+        stack = [tree.K]
+        while stack:
+            element = stack.pop()
+            if not isinstance(element, pikepdf.Dictionary):
+                continue
+            if "/Pg" in element:
+                pages.add(number[element.Pg.objgen])
+            if "/S" in element:
+                elements.add(element.objgen)
+            kids = element.get("/K")
+            stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids])
+        nums = tree.ParentTree.Nums
+        for index in range(1, len(nums), 2):
+            assert all(el.objgen in elements for el in nums[index] if el is not None)
+        return pages
 
 
 def test_each_role_pdf_is_that_role_alone_numbered_from_its_first_page(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pikepdf
 
@@ -64,19 +65,59 @@ def cut(
     batch: bytes, found: Sequence[Part], titles: Sequence[str], footers: Mapping[int, bytes]
 ) -> list[bytes]:
     """Each role's PDF: its pages of ``batch``, each under the same page of the footer
-    document of as many pages (``footers``, by number of pages), with its bookmarks and title.
-
-    The batch's structure tree (tagged PDF) is not carried over: it describes every role of
-    the batch, and each of its elements points into pages of other roles.
+    document of as many pages (``footers``, by number of pages), with its bookmarks and title,
+    and its part of the batch's structure (a tagged PDF, as a role printed alone would be).
     """
     with pikepdf.open(io.BytesIO(batch)) as source:
+        structure = _structure(source)
+        if structure is not None and len(structure.sections) != len(found):
+            structure = None
         return [
-            _role(source, part, title, footers[len(part.pages)])
-            for part, title in zip(found, titles, strict=True)
+            _role(
+                source,
+                part,
+                title,
+                footers[len(part.pages)],
+                None if structure is None else (structure, number),
+            )
+            for number, (part, title) in enumerate(zip(found, titles, strict=True))
         ]
 
 
-def _role(source: pikepdf.Pdf, part: Part, title: str, footer: bytes) -> bytes:
+@dataclass(frozen=True)
+class _Structure:
+    """A printed batch's structure (tagged PDF): the element of each role's section, cut
+    loose from the document element so that copying one copies that role's elements alone,
+    and the parent tree's entries (each page's marked content → its elements), by key."""
+
+    sections: Sequence[pikepdf.Object]
+    parents: dict[int, pikepdf.Object]
+
+
+def _structure(source: pikepdf.Pdf) -> _Structure | None:
+    tree = source.Root.get("/StructTreeRoot")
+    document = None if tree is None else tree.get("/K")
+    kids = document.get("/K") if isinstance(document, pikepdf.Dictionary) else None
+    parent_tree = None if tree is None else tree.get("/ParentTree")
+    numbers = parent_tree.get("/Nums") if isinstance(parent_tree, pikepdf.Dictionary) else None
+    if kids is None or not isinstance(numbers, pikepdf.Array):
+        return None
+    # One kid is written as itself, several as an array.
+    listed = kids if isinstance(kids, pikepdf.Array) else [kids]
+    sections = [kid for kid in listed if isinstance(kid, pikepdf.Dictionary)]
+    for section in sections:
+        del section["/P"]
+    parents = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers) - 1, 2)}
+    return _Structure(sections, parents)
+
+
+def _role(
+    source: pikepdf.Pdf,
+    part: Part,
+    title: str,
+    footer: bytes,
+    structure: tuple[_Structure, int] | None,
+) -> bytes:
     with pikepdf.open(io.BytesIO(footer)) as footers, pikepdf.new() as role:
         for number in part.pages:
             role.pages.append(source.pages[number])
@@ -85,6 +126,8 @@ def _role(source: pikepdf.Pdf, part: Part, title: str, footer: bytes) -> bytes:
             for annotation in page.obj.get("/Annots", []):
                 _untag(annotation, "/StructParent")
             page.add_overlay(printed)
+        if structure is not None:
+            _tag(role, source, part, *structure)
         if part.bookmark is not None:
             with role.open_outline() as outline:
                 outline.root.append(_outline_item(part.bookmark, part.pages))
@@ -102,6 +145,56 @@ def _role(source: pikepdf.Pdf, part: Part, title: str, footer: bytes) -> bytes:
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
         )
         return output.getvalue()
+
+
+def _tag(
+    role: pikepdf.Pdf, source: pikepdf.Pdf, part: Part, structure: _Structure, number: int
+) -> None:
+    """Give ``role`` its section of the batch's structure, under a document element of its own.
+
+    Copied after the pages, so the elements' pages are the role's copies of them.
+    """
+    section = role.copy_foreign(structure.sections[number])
+    document = role.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, K=[section])
+    )
+    identified: dict[str, pikepdf.Object] = {}
+    _adopt(section, document, identified)
+    entries: list[Any] = []
+    for page, printed in zip(role.pages, part.pages, strict=True):
+        key = source.pages[printed].obj.get("/StructParents")
+        if key is not None and int(key) in structure.parents:
+            page.obj.StructParents = len(entries) // 2
+            entries += [len(entries) // 2, role.copy_foreign(structure.parents[int(key)])]
+    tree = role.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructTreeRoot,
+            K=document,
+            ParentTree=pikepdf.Dictionary(Nums=entries),
+            ParentTreeNextKey=len(entries) // 2,
+        )
+    )
+    if identified:
+        names: list[Any] = []
+        for name in sorted(identified):
+            names += [pikepdf.String(name), identified[name]]
+        tree.IDTree = pikepdf.Dictionary(Names=names)
+    document.P = tree
+    role.Root.StructTreeRoot = tree
+    role.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+
+
+def _adopt(element: pikepdf.Object, parent: pikepdf.Object, identified: dict[str, Any]) -> None:
+    """Point ``element`` and the elements under it at their parents; note their ids."""
+    if not isinstance(element, pikepdf.Dictionary) or "/S" not in element:
+        return
+    element.P = parent
+    if "/ID" in element:
+        identified[str(element.ID)] = element
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if kid is not None:
+            _adopt(kid, element, identified)
 
 
 def _untag(dictionary: pikepdf.Object, key: str) -> None:
