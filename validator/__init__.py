@@ -8,7 +8,7 @@ The public API:
 * :data:`RULES` holds every check by id, with its documentation.
 """
 
-__version__ = "0.3.1"
+__version__ = "0.3.2"
 
 from validator.engine import Result, run
 from validator.errors import ToolError

@@ -8,6 +8,11 @@ Chromium's text layer maps some characters to look-alike Kangxi radicals (户 be
 breaks searching and copying the PDF. ``DIR/roles/<id>.pdf`` per role, ``DIR/handbook.pdf`` for
 everything (for a large handbook, volumes ``DIR/handbook-01.pdf``, ``-02``… instead: see
 :func:`~validator.render.downloads.volumes`).
+
+Roles are printed dozens to a document and cut apart (:mod:`validator.exports.pdf_split`):
+Chromium's cost is mostly per distinct character per document, so a role costs a fifth of what
+it would alone. The footer is the page's CSS margin boxes; a role's is laid over its pages after
+the cut, so that each role counts its own pages.
 """
 
 from __future__ import annotations
