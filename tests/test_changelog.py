@@ -47,7 +47,7 @@ def test_each_version_lists_what_was_added_removed_and_changed(tmp_path: Path) -
     assert sections[0].startswith("版本 2030.2（")
     assert "没有内容上的变更。" in sections[0]
     assert sections[1].startswith("版本 2030.1 → 2030.2（")
-    assert "- **修改** 培训模块：业主档案、钥匙与信息管理（<code>hours</code>）" in sections[1]
+    assert "- **修改** 培训模块：业主档案、钥匙与信息管理（学时）" in sections[1]
     assert "- **修改** 手册设置" in sections[1]
     assert "共修改 2 项。" in sections[1]
 

@@ -273,7 +273,7 @@ def test_a_duty_that_loses_training_names_the_module_that_changed(run_cli: Cli, 
     ]
     out = diff(run_cli, repo, "markdown", "en")
     assert "(`cs-specialist`; module `m-cs-05` no longer covers it)" in out
-    assert "  - `covers`: +`cs.reception` −`cs.move-in-renovation`\n" in out
+    assert "  - Duties covered `covers`: +`cs.reception` −`cs.move-in-renovation`\n" in out
 
 
 def test_a_renamed_duty_is_a_rename(run_cli: Cli, repo: Path) -> None:
@@ -302,7 +302,7 @@ def test_a_renamed_duty_is_a_rename(run_cli: Cli, repo: Path) -> None:
     ]
     out = diff(run_cli, repo, "markdown")
     assert "- 改了 id 职责 `cs.complaint` → `cs.complaints` 受理投诉" in out
-    assert "  - `covers`: +`cs.complaints` −`cs.complaint`\n" in out
+    assert "  - 覆盖的职责 `covers`: +`cs.complaints` −`cs.complaint`\n" in out
 
 
 def test_a_text_edit_is_shown_as_an_inline_diff(run_cli: Cli, repo: Path) -> None:
@@ -310,11 +310,14 @@ def test_a_text_edit_is_shown_as_an_inline_diff(run_cli: Cli, repo: Path) -> Non
     edit(repo, "policies/training/m-cs-01.yaml", "\nhours: 8\n", "\nhours: 10\n")
     out = diff(run_cli, repo, "markdown")
     # Unchanged text is kept only near the edit.
-    assert "  - `text.zh`: 管理空置房<ins>和车位的</ins>钥匙，登记每一次借出和归…\n" in out
-    assert "  - `hours`: `8` → `10`\n" in out
+    assert (
+        "  - 内容（中文） `text.zh`: 管理空置房<ins>和车位的</ins>钥匙，登记每一次借出和归…\n"
+        in out
+    )
+    assert "  - 学时 `hours`: `8` → `10`\n" in out
     text = diff(run_cli, repo, "text")
-    assert "  - text.zh: 管理空置房{+和车位的+}钥匙，登记每一次借出和归…\n" in text
-    assert "  - hours: 8 → 10\n" in text
+    assert "  - 内容（中文） text.zh: 管理空置房{+和车位的+}钥匙，登记每一次借出和归…\n" in text
+    assert "  - 学时 hours: 8 → 10\n" in text
 
 
 def test_a_broken_file_hides_neither_the_other_changes_nor_the_waivers(
@@ -375,7 +378,10 @@ def test_policy_text_in_the_comment_is_inert(run_cli: Cli, repo: Path) -> None:
         r"@&#8203;property-co/owners \!\[x\]\(https&#8203;://evil.example/t.png\) "
         r"&lt;img src=x&gt; \| cell"
     )
-    assert f"  - `text.zh`: 管理空置房钥匙<ins>，{escaped}</ins>，登记每一次借出和归还。\n" in out
+    assert (
+        f"  - 内容（中文） `text.zh`: "
+        f"管理空置房钥匙<ins>，{escaped}</ins>，登记每一次借出和归还。\n" in out
+    )
     for live in ("](", "@property-co", "<img", "https://"):
         assert live not in out
     text = diff(run_cli, repo, "text")
@@ -394,9 +400,12 @@ def test_short_texts_are_text_and_ids_are_code(run_cli: Cli, repo: Path) -> None
         repo, security, f"{staffed}security-supervisor\n{gate}", f"{staffed}project-manager\n{gate}"
     )
     out = diff(run_cli, repo, "markdown")
-    assert "  - `targets.level-2.text.zh`: 每 <del>2</del><ins>4</ins> 小时 1 次\n" in out
-    assert "  - `targets.level-2.value`: `2` → `4`\n" in out
-    assert "  - `responsible`: `security-supervisor` → `project-manager`\n" in out
+    assert (
+        "  - 各等级目标 › level-2 › 内容（中文） `targets.level-2.text.zh`: "
+        "每 <del>2</del><ins>4</ins> 小时 1 次\n" in out
+    )
+    assert "  - 各等级目标 › level-2 › 数值 `targets.level-2.value`: `2` → `4`\n" in out
+    assert "  - 负责岗位 `responsible`: `security-supervisor` → `project-manager`\n" in out
 
 
 def test_removing_a_module_or_a_standard(run_cli: Cli, repo: Path) -> None:

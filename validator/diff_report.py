@@ -25,6 +25,7 @@ from validator.diff import (
     scalar_list,
 )
 from validator.escaping import markdown_code, markdown_inline, terminal_text
+from validator.field_labels import path_label
 from validator.findings import Finding, Severity, Text
 from validator.outputs import Format, as_json
 from validator.reporters.json_report import finding_json
@@ -156,7 +157,11 @@ def _prose(value: Any) -> bool:
 
 
 def _field_line(value: FieldChange, style: _Style, zh: bool) -> str:
+    # Named for reviewers, with the key for whoever edits the file.
+    named = path_label(value.path, "zh" if zh else "en")
     where = style.code(value.path)
+    if named.lower().replace(" ", "_") != value.path:
+        where = f"{style.text(named)} {where}"
     old, new = value.old, value.new
     if scalar_list(old) or scalar_list(new):
         before = old if isinstance(old, list) else []

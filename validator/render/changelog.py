@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from validator.field_labels import field_label
 from validator.render.markup import esc
 
 if TYPE_CHECKING:  # the comparison itself renders pages: import its types only
@@ -64,6 +65,6 @@ def _changes(changes: list[Change]) -> list[str]:
         if change.change == "renamed" and change.old_id:
             what += f"（原 <code>{esc(change.old_id)}</code>）"
         if change.change == "changed" and change.fields:
-            what += "（" + "、".join(f"<code>{esc(f)}</code>" for f in change.fields) + "）"
+            what += "（" + "、".join(esc(field_label(f)) for f in change.fields) + "）"
         lines.append(f"- **{word}** {what}")
     return [*lines, ""]
