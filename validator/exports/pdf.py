@@ -9,10 +9,10 @@ breaks searching and copying the PDF. ``DIR/roles/<id>.pdf`` per role, ``DIR/han
 everything (for a large handbook, volumes ``DIR/handbook-01.pdf``, ``-02``… instead: see
 :func:`~validator.render.downloads.volumes`).
 
-Roles are printed dozens to a document and cut apart (:mod:`validator.exports.pdf_split`):
-Chromium's cost is mostly per distinct character per document, so a role costs a fifth of what
-it would alone. The footer is the page's CSS margin boxes; a role's is laid over its pages after
-the cut, so that each role counts its own pages.
+Roles are printed many to a document and cut apart (:mod:`validator.exports.pdf_split`):
+Chromium's cost is mostly per distinct character per document, so a role of a large handbook
+costs a fifth of what it would alone. The footer is the page's CSS margin boxes; a role's is
+laid over its pages after the cut, so that each role counts its own pages.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import functools
 import hashlib
 import html
 import importlib.util
+import logging
 import os
 import re
 import threading
@@ -42,6 +43,7 @@ from validator.render.downloads import FOLDER, Volume, volumes
 from validator.render.markup import status_legend
 from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 
+_LOG = logging.getLogger(__name__)
 _PRINTER = hashlib.sha256(
     Path(__file__).read_bytes()
     + Path(__file__).with_name("pdf_split.py").read_bytes()
@@ -270,7 +272,8 @@ def _css_string(text: str) -> str:
         + "".join(
             char
             if char.isalnum() or char == " " or (ord(char) > 0x7F and char.isprintable())
-            else f"\\{ord(char):06x}"
+            # A hex escape ends at the space after it: CSS takes that one space as part of it.
+            else f"\\{ord(char):x} "
             for char in text
         )
         + '"'
@@ -413,6 +416,8 @@ class _Job:
     make: Callable[[], str]
     size: int
     role: str | None = None
+    source: str = ""
+    """A role's page (Markdown): roles that share most of their characters print together."""
 
 
 @dataclass(frozen=True)
@@ -476,7 +481,9 @@ def _jobs(handbook: Handbook, pages: dict[str, str], bodies: _Bodies) -> list[_J
     for role in handbook.all("role"):
         page, title = pages[f"roles/{role.id}.md"], role.display("zh")
         make = functools.partial(bodies, page)
-        jobs.append(_Job(f"roles/{role.id}.pdf", (title, page), make, len(page), title))
+        jobs.append(
+            _Job(f"roles/{role.id}.pdf", (title, page), make, len(page), role=title, source=page)
+        )
     every = volumes(handbook)
     listing = [(v.number, v.title, v.path) for v in every]
     for volume in every:
@@ -517,12 +524,30 @@ dozen the characters are mostly shared already, and a smaller document starts be
 
 def _documents(printing: list[_Print], workers: int) -> list[list[_Print]]:
     """What Chromium prints, one document each, longest first: every volume of the handbook
-    alone, and the roles several to a document, neighbours in the handbook's order together
-    (they share most of their words), enough documents to keep every page of the browser busy."""
+    alone, and the roles several to a document, enough documents to keep every page of the
+    browser busy.
+
+    Roles go together in the handbook's order (neighbours share most of their words) while the
+    document's characters stay within twice those of each of its roles: every role's PDF
+    carries the glyphs of its whole document, so a role among very different ones would be
+    printed faster but downloaded larger.
+    """
     roles = [item for item in printing if item.job.role is not None]
     size = max(1, min(_ROLES_PER_DOCUMENT, -(-len(roles) // (2 * workers))))
     documents = [[item] for item in printing if item.job.role is None]
-    documents += [roles[start : start + size] for start in range(0, len(roles), size)]
+    batch: list[_Print] = []
+    characters: set[str] = set()
+    narrowest = 0
+    for item in roles:
+        own = set(item.job.source)
+        joined, narrower = characters | own, min(narrowest, len(own)) if batch else len(own)
+        if batch and (len(batch) >= size or len(joined) > 2 * narrower):
+            documents.append(batch)
+            batch, joined, narrower = [], own, len(own)
+        batch.append(item)
+        characters, narrowest = joined, narrower
+    if batch:
+        documents.append(batch)
     return sorted(documents, key=lambda items: -sum(item.job.size for item in items))
 
 
@@ -572,17 +597,25 @@ async def _print_all(printing: list[_Print], footer: str, stop: Stop | None = No
                     document = await asyncio.to_thread(_roles_document, items)
                     page = await opening
                     batch = await _pdf(page, document)
-                    found = await asyncio.to_thread(pdf_split.parts, batch, len(items))
-                    if found is None:
-                        # Roles the bookmarks cannot tell apart are printed one at a time.
-                        queue[:0] = [[item] for item in items]
-                        continue
+                    titles = [str(item.job.role) for item in items]
+                    found = await asyncio.to_thread(pdf_split.parts, batch, titles)
                     numbered = {
                         count: await footer_pages(page, count)
-                        for count in sorted({len(part.pages) for part in found})
+                        for count in sorted({len(part.pages) for part in found or ()})
                     }
-                    titles = [str(item.job.role) for item in items]
-                    cut = await asyncio.to_thread(pdf_split.cut, batch, found, titles, numbered)
+                    cut = None
+                    if found is not None:
+                        cut = await asyncio.to_thread(pdf_split.cut, batch, found, titles, numbered)
+                    if cut is None:
+                        _LOG.warning(
+                            "合印的 %d 个岗位无法按书签和结构分开，改为逐个打印。"
+                            " / %d roles printed together could not be told apart by their "
+                            "bookmarks and structure: printing them one at a time.",
+                            len(items),
+                            len(items),
+                        )
+                        queue[:0] = [[item] for item in items]
+                        continue
                     await asyncio.to_thread(_publish_all, items, cut)
             finally:
                 page = await opening

@@ -35,22 +35,24 @@ class Part:
     bookmark: Bookmark | None
 
 
-def parts(batch: bytes, roles: int) -> list[Part] | None:
-    """Where each of ``roles`` roles printed in ``batch`` is, by its top-level bookmarks.
+def parts(batch: bytes, titles: Sequence[str]) -> list[Part] | None:
+    """Where each role printed in ``batch`` is, by its top-level bookmarks: one per role, its
+    title, in ``titles``' order from the first page on.
 
-    None when the bookmarks do not mark out exactly that many roles from the first page on, in
-    order (a role whose page had no title): those roles are then printed one to a document.
+    None when the bookmarks do not mark out exactly those roles (a role whose page had no title,
+    or two): those roles are then printed one to a document.
     """
     with pikepdf.open(io.BytesIO(batch)) as pdf:
         index = {page.objgen: number for number, page in enumerate(pdf.pages)}
         with pdf.open_outline() as outline:
             marks = [_bookmark(item, index) for item in outline.root]
         total = len(pdf.pages)
-    if roles == 1:
+    if len(titles) == 1:
         own = [mark for mark in marks if mark.page == 0]
         return [Part(range(total), own[0] if own else None)]
     starts = [mark.page for mark in marks]
-    if len(marks) != roles or starts[0] != 0 or None in starts:
+    named = [_words(mark.title) for mark in marks]
+    if named != [_words(title) for title in titles] or starts[0] != 0 or None in starts:
         return None
     ends = [*starts[1:], total]
     found = [
@@ -61,17 +63,26 @@ def parts(batch: bytes, roles: int) -> list[Part] | None:
     return found if all(part.pages for part in found) else None
 
 
+def _words(title: str) -> str:
+    return "".join(title.split())
+
+
 def cut(
     batch: bytes, found: Sequence[Part], titles: Sequence[str], footers: Mapping[int, bytes]
-) -> list[bytes]:
+) -> list[bytes] | None:
     """Each role's PDF: its pages of ``batch``, each under the same page of the footer
     document of as many pages (``footers``, by number of pages), with its bookmarks and title,
-    and its part of the batch's structure (a tagged PDF, as a role printed alone would be).
+    and its part of the batch's structure (a tagged PDF, as a role printed alone is).
+
+    None when the batch's structure does not hold one element per role: printed one at a time,
+    they keep their tags.
     """
     with pikepdf.open(io.BytesIO(batch)) as source:
         structure = _structure(source)
         if structure is not None and len(structure.sections) != len(found):
             structure = None
+        if structure is None and len(found) > 1:
+            return None
         return [
             _role(
                 source,
@@ -158,8 +169,7 @@ def _tag(
     document = role.make_indirect(
         pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, K=[section])
     )
-    identified: dict[str, pikepdf.Object] = {}
-    _adopt(section, document, identified)
+    _adopt(section, document)
     entries: list[Any] = []
     for page, printed in zip(role.pages, part.pages, strict=True):
         key = source.pages[printed].obj.get("/StructParents")
@@ -174,27 +184,20 @@ def _tag(
             ParentTreeNextKey=len(entries) // 2,
         )
     )
-    if identified:
-        names: list[Any] = []
-        for name in sorted(identified):
-            names += [pikepdf.String(name), identified[name]]
-        tree.IDTree = pikepdf.Dictionary(Names=names)
     document.P = tree
     role.Root.StructTreeRoot = tree
     role.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
 
 
-def _adopt(element: pikepdf.Object, parent: pikepdf.Object, identified: dict[str, Any]) -> None:
-    """Point ``element`` and the elements under it at their parents; note their ids."""
+def _adopt(element: pikepdf.Object, parent: pikepdf.Object) -> None:
+    """Point ``element`` and the elements under it at their parents."""
     if not isinstance(element, pikepdf.Dictionary) or "/S" not in element:
         return
     element.P = parent
-    if "/ID" in element:
-        identified[str(element.ID)] = element
     kids = element.get("/K")
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
         if kid is not None:
-            _adopt(kid, element, identified)
+            _adopt(kid, element)
 
 
 def _untag(dictionary: pikepdf.Object, key: str) -> None:
