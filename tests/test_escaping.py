@@ -21,6 +21,7 @@ from cmarkgfm.cmark import Options
 
 from tests.payloads import PAYLOAD
 from validator.escaping import (
+    css_string,
     html_attribute,
     html_text,
     markdown_code,
@@ -264,6 +265,24 @@ def test_sarif_message_exact() -> None:
     assert sarif_message("see [here](https://evil.example) \x1b[31m") == (
         "see \\[here\\](https://evil.example) \\x1b\\[31m"
     )
+
+
+def test_css_string_exact() -> None:
+    assert (
+        css_string('Acme, Inc. "手册" 2026.1') == '"Acme\\2c  Inc\\2e  \\22 手册\\22  2026\\2e 1"'
+    )
+    assert css_string("a\u202eb") == '"a\\5c u202eb"'
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_css_string_stays_one_string_and_reads_back_as_shown(text: str) -> None:
+    escaped = css_string(text)
+    inner = escaped[1:-1]
+    assert escaped[0] == escaped[-1] == '"'
+    assert not set(inner) & set("\"'<>{};\n\r") - {"\\"}
+    # Each escape is a backslash, hex digits and the one space CSS takes with them.
+    read = re.sub(r"\\([0-9a-f]{1,6}) ", lambda m: chr(int(m.group(1), 16)), inner)
+    assert read == terminal_text(text)
 
 
 def test_payload_strings_stay_readable() -> None:

@@ -184,7 +184,7 @@ def test_each_role_pdf_is_that_role_alone_numbered_from_its_first_page(
 
 @pytest.mark.slow
 def test_roles_the_bookmarks_cannot_tell_apart_are_printed_one_at_a_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from validator.cli import main
 
@@ -202,6 +202,9 @@ def test_roles_the_bookmarks_cannot_tell_apart_are_printed_one_at_a_time(
     roles = [(role.id, role.display("zh")) for role in result.handbook.all("role")]
     assert max(cut) > 1 and cut.count(1) == len(roles)
     assert_each_role_alone(tmp_path / "out", roles)
+    # Slower, so said: once for each document printed again role by role.
+    warned = [r for r in caplog.records if "printing them one at a time" in r.getMessage()]
+    assert len(warned) == len([n for n in cut if n > 1])
 
 
 @pytest.mark.slow

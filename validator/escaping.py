@@ -18,6 +18,7 @@ XML 1.0                :func:`xml_text` (hand-written XML), :func:`xml_chars` (f
 terminal               :func:`terminal_text`
 spreadsheet cell       :func:`spreadsheet_cell`
 SARIF message text     :func:`sarif_message`
+CSS string             :func:`css_string` (the printed footer's ``content``)
 =====================  ==========================================================================
 """
 
@@ -27,6 +28,7 @@ import html
 import re
 
 __all__ = [
+    "css_string",
     "html_attribute",
     "html_text",
     "markdown_code",
@@ -214,3 +216,24 @@ def sarif_message(text: str) -> str:
     are shown as escapes.
     """
     return visible_controls(text).replace("[", "\\[").replace("]", "\\]")
+
+
+def css_string(text: str) -> str:
+    r"""Text as a double-quoted CSS string inside a ``<style>`` element, printed as written.
+
+    Every ASCII sign, and anything unprintable, is written as a hex escape (``"`` as ``\22 ``,
+    ``<`` as ``\3c ``), so no quote, backslash, ``*/`` or ``</style>`` can end the string, the
+    rule or the element; each escape ends with the one space CSS takes as part of it. Control
+    and bidi characters are first shown as visible escapes, as on every other target.
+    """
+    shown = visible_controls(text)
+    return (
+        '"'
+        + "".join(
+            char
+            if char.isalnum() or char == " " or (ord(char) > 0x7F and char.isprintable())
+            else f"\\{ord(char):x} "
+            for char in shown
+        )
+        + '"'
+    )

@@ -36,6 +36,7 @@ import markdown as markdown_lib  # type: ignore[import-untyped]
 import nh3
 
 from validator.errors import ToolError
+from validator.escaping import css_string
 from validator.exports.output import VOLUME_PATTERN, make_folder, share_file, write_atomically
 from validator.model import Handbook
 from validator.render import render
@@ -259,24 +260,8 @@ def _footer(handbook: Handbook, today: date) -> str:
         " font-size: 7.5pt; color: #555;"
     )
     return (
-        f"@page {{ @bottom-left {{ content: {_css_string(text)}; {box} }}"
+        f"@page {{ @bottom-left {{ content: {css_string(text)}; {box} }}"
         f' @bottom-right {{ content: "第 " counter(page) " / " counter(pages) " 页"; {box} }} }}'
-    )
-
-
-def _css_string(text: str) -> str:
-    """``text`` as a CSS string inside a ``<style>`` element: every ASCII sign, and anything
-    unprintable, is written as an escape, so no quote, backslash or ``</style>`` can end it."""
-    return (
-        '"'
-        + "".join(
-            char
-            if char.isalnum() or char == " " or (ord(char) > 0x7F and char.isprintable())
-            # A hex escape ends at the space after it: CSS takes that one space as part of it.
-            else f"\\{ord(char):x} "
-            for char in text
-        )
-        + '"'
     )
 
 
@@ -457,7 +442,8 @@ class _Bodies:
             body = _body(page)
             if kept is not None:
                 kept.parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(kept, functools.partial(_write_text, body))
+                encoded = body.encode("utf-8", "surrogateescape")
+                write_atomically(kept, functools.partial(_write_bytes, encoded))
         self.memo[key] = body
         return body
 
@@ -469,10 +455,6 @@ class _Bodies:
     @staticmethod
     def _key(page: str) -> str:
         return hashlib.sha256(f"{_PRINTER}\0{page}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _write_text(text: str, target: Path) -> None:
-    target.write_text(text, encoding="utf-8", errors="surrogateescape")
 
 
 def _jobs(handbook: Handbook, pages: dict[str, str], bodies: _Bodies) -> list[_Job]:
