@@ -192,6 +192,8 @@ def test_a_cached_search_index_is_the_fresh_one(tmp_path: Path) -> None:
         outputs[name] = (tmp_path / f"site-{name}" / "search" / "search_index.json").read_bytes()
     assert not (fresh / ".cache").exists()
     assert (cached / ".cache" / "handbook" / "search-entries.json").is_file()
+    # The cold build loaded jieba's dictionary and kept it as a table for the edited build below.
+    assert len(list((cached / ".cache" / "handbook").glob("jieba-*-words.sqlite"))) == 1
     assert outputs["fresh"] == outputs["cold"] == outputs["warm"]
 
     # An edited role is prepared again; the index is still the one a fresh build makes.

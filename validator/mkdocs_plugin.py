@@ -25,6 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import nh3
 from mkdocs.config import config_options as options
 from mkdocs.config.base import Config
@@ -77,11 +78,12 @@ class HandbookConfig(Config):
     downloads = options.Type(bool, default=True)
     """Write the downloads (JSON, workbook, PDFs) into the site; PDFs need Chromium."""
     cache_dir = options.Type(str, default=".cache/handbook")
-    """Where printed PDFs and search entries are kept between builds, relative to ``root``."""
+    """Where printed PDFs, search entries, converted pages and compiled templates are kept
+    between builds, relative to ``root``."""
     search_cache = options.Type(bool, default=True)
     """Reuse the search entries of pages unchanged since an earlier build."""
     render_cache = options.Type(bool, default=True)
-    """Reuse the HTML of pages unchanged since an earlier build."""
+    """Reuse the HTML of pages unchanged since an earlier build, and the compiled templates."""
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -169,10 +171,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for plugin in config.plugins.values():
             index = getattr(plugin, "search_index", None)
             if index is not None and hasattr(index, "add_entry_from_context"):
-                install_segment_memo()
                 options = getattr(plugin, "config", {})
-                settings = repr([options.get(k) for k in ("jieba_dict", "jieba_dict_user")])
-                self.search = SearchCache(self.cache, settings)
+                dictionaries = [options.get(k) for k in ("jieba_dict", "jieba_dict_user")]
+                # The word table holds jieba's own dictionary, not one the site configures.
+                segments = install_segment_memo(None if any(dictionaries) else self.cache)
+                self.search = SearchCache(self.cache, repr(dictionaries), segments)
                 self.search.wrap(index)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -206,6 +209,22 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             pages = [file.page for file in files.documentation_pages() if file.page is not None]
             self.converted.prepare(pages, config, files)
         return nav
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        """Keep the theme's compiled templates between builds (a build compiles about forty)."""
+        if not self.config.render_cache or self.cache is None or env.bytecode_cache is not None:
+            return env
+        folder = self.cache / "templates"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a cache that cannot be kept only costs time
+            return env
+        # Jinja checks each kept template against its source, and a cache committed to the
+        # repository is never used (see on_config), so a pull request cannot plant one.
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        return env
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build stops printing ahead after the document in hand."""

@@ -9,7 +9,9 @@ and nearly all of it is repeated, since a pull request changes a few pages. Two 
   ``.cache/`` between builds and in memory between ``mkdocs serve`` rebuilds. Only the pages of the
   latest build are written back, so the file never outgrows the site;
 * jieba's segmentation of each distinct Chinese run, within one process: role pages repeat the
-  same phrases thousands of times, and a cold build segments each of them once.
+  same phrases thousands of times, and a cold build segments each of them once. A build with
+  little to segment reads jieba's dictionary from a table on disk (:mod:`validator.word_table`)
+  instead of loading all of it.
 
 Both give exactly the entries Material would compute, in the same order.
 """
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from validator.exports.output import write_atomically
+from validator.word_table import LOOKUPS_BEFORE_LOADING, open_tokenizer, table_path, write_table
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -70,10 +73,28 @@ class SegmentMemo:
 
     def __init__(self, jieba: Any) -> None:
         self.jieba = jieba
+        self.table: Path | None = None
+        self._opened: tuple[Any, Any] | None = None
+
+    def use_table(self, path: Path | None) -> None:
+        """Read jieba's dictionary from the table at ``path`` until there is much to segment."""
+        if path != self.table:
+            self.table = path
+            self._opened = None
+
+    def _tokenizer(self) -> Any:
+        if self.table is None or self.jieba.dt.initialized:
+            return self.jieba
+        if self._opened is None:
+            self._opened = open_tokenizer(self.table) or (self.jieba, None)
+        tokenizer, frequencies = self._opened
+        if frequencies is not None and frequencies.lookups > LOOKUPS_BEFORE_LOADING:
+            return self.jieba
+        return tokenizer
 
     @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one object per process, bounded
     def _cut(self, sentence: bytes) -> tuple[str, ...]:
-        return tuple(self.jieba.cut(sentence))
+        return tuple(self._tokenizer().cut(sentence))
 
     def cut(self, sentence: Any, *args: Any, **kwargs: Any) -> Any:
         """jieba's words of ``sentence``, computed once per distinct run."""
@@ -83,26 +104,46 @@ class SegmentMemo:
             sentence = sentence.encode("utf-8")
         return iter(self._cut(sentence))
 
+    def keep_table(self) -> None:
+        """Write the dictionary jieba loaded in this process to the table, if there is none yet."""
+        if self.table is None or self.table.is_file() or not self.jieba.dt.initialized:
+            return
+        try:
+            write_table(self.table, self.jieba.dt.FREQ, self.jieba.dt.total)
+        except Exception as error:  # a table that cannot be written only costs time
+            log.warning("jieba's word table not saved: %s", error)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.jieba, name)
 
 
-def install_segment_memo() -> None:
-    """Let Material's search plugin segment each distinct Chinese run once per process."""
+def install_segment_memo(folder: Path | None = None) -> SegmentMemo | None:
+    """Let Material's search plugin segment each distinct Chinese run once per process.
+
+    With ``folder``, jieba's default dictionary is read from a table kept there; None leaves
+    jieba's own loading (a dictionary of the site's own is configured).
+    """
     try:
         from material.plugins.search import plugin as search_module  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - Material is a dependency
-        return
+        return None
     current = getattr(search_module, "jieba", None)
-    if current is not None and not isinstance(current, SegmentMemo):
-        search_module.jieba = SegmentMemo(current)
+    if current is None:
+        return None
+    if not isinstance(current, SegmentMemo):
+        current = search_module.jieba = SegmentMemo(current)
+    current.use_table(table_path(folder) if folder is not None else None)
+    return current
 
 
 class SearchCache:
     """Remembers the search entries of each page, keyed by :func:`page_key`, in ``folder``."""
 
-    def __init__(self, folder: Path, settings: str = "") -> None:
+    def __init__(
+        self, folder: Path, settings: str = "", segments: SegmentMemo | None = None
+    ) -> None:
         self.file = folder / "search-entries.json"
+        self.segments = segments
         # ``settings``: the search plugin's options that change its entries (jieba's dictionaries).
         self.salt = f"{_FORMAT}:{_versions()}:{settings}"
         self.used: dict[str, list[dict[str, Any]]] = {}
@@ -149,6 +190,8 @@ class SearchCache:
         ``mkdocs serve --dirty`` builds only the edited pages, so it must not prune.
         """
         log.debug("search cache: %d pages reused, %d prepared", self.hits, self.misses)
+        if self.segments is not None:
+            self.segments.keep_table()
         if not self.misses and (not prune or len(self.used) == len(_MEMORY)):
             return
         if prune:
