@@ -17,12 +17,14 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_pla
 
 from tests.conftest import REPO, TODAY
 from validator.engine import run
-from validator.exports.pdf import CHROMIUM, CHROMIUM_FLAGS
+from validator.exports.pdf import CHROMIUM_FLAGS
 from validator.model import Handbook
 
 pytestmark = pytest.mark.slow
 
 OUTPUT = REPO / "test-output"
+# The browser staff use, not the headless shell that prints the PDFs.
+BROWSER = Path("/usr/bin/chromium")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -54,9 +56,9 @@ def poisoned_url(poisoned_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Chromium is missing: `make test` installs Debian's chromium package"
+    assert BROWSER.exists(), "Chromium is missing: `make test` installs Debian's chromium package"
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        launched = playwright.chromium.launch(executable_path=str(BROWSER), args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
 
