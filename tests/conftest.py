@@ -132,8 +132,11 @@ def repo_copy(tmp_path: Path) -> Path:
     return copy_repo_tree(tmp_path / "repo")
 
 
-def build_site(source: Path, destination: Path) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build --strict` of the handbook whose mkdocs.yml is in ``source``."""
+def build_site(
+    source: Path, destination: Path, *, verbose: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of the handbook whose mkdocs.yml is in ``source`` (``verbose``:
+    with MkDocs' debug messages)."""
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [
@@ -142,6 +145,7 @@ def build_site(source: Path, destination: Path) -> subprocess.CompletedProcess[s
             "mkdocs",
             "build",
             "--strict",
+            *(["--verbose"] if verbose else []),
             "--config-file",
             str(source / "mkdocs.yml"),
             "--site-dir",

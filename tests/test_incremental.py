@@ -4,6 +4,7 @@ build produces exactly what a fresh one does."""
 from __future__ import annotations
 
 import io
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -186,10 +187,19 @@ def test_a_cached_search_index_is_the_fresh_one(tmp_path: Path) -> None:
     fresh = _project(tmp_path / "fresh", search_cache=False)
     cached = _project(tmp_path / "cached", search_cache=True)
     outputs = {}
+    logs = {}
     for name, project in (("fresh", fresh), ("cold", cached), ("warm", cached)):
-        completed = build_site(project, tmp_path / f"site-{name}")
+        completed = build_site(project, tmp_path / f"site-{name}", verbose=True)
         assert completed.returncode == 0, completed.stderr
         outputs[name] = (tmp_path / f"site-{name}" / "search" / "search_index.json").read_bytes()
+        logs[name] = completed.stderr
+    # The cold build prepared its pages' entries on both cores of the test machine (CI's has
+    # two), the warm one found them all kept.
+    pages = len(list((tmp_path / "site-cold").rglob("index.html")))
+    if len(os.sched_getaffinity(0)) > 1:
+        assert f"search entries of {pages} pages prepared on 2 cores" in logs["cold"]
+    assert "search entries of" not in logs["warm"]
+    assert f"search cache: {pages} pages reused, 0 prepared" in logs["warm"]
     assert not (fresh / ".cache").exists()
     assert (cached / ".cache" / "handbook" / "search-entries.json").is_file()
     # The cold build loaded jieba's dictionary and kept it as a table for the edited build below.

@@ -213,7 +213,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
-        """Keep the theme's compiled templates between builds (a build compiles about forty)."""
+        """Keep the theme's compiled templates between builds (a build compiles about forty),
+        and, every page converted, prepare the search entries of the new ones on every core."""
+        if self.search is not None:
+            self.search.prepare(
+                file.page for file in files.documentation_pages() if file.page is not None
+            )
         if not self.config.render_cache or self.cache is None or env.bytecode_cache is not None:
             return env
         folder = self.cache / "templates"

@@ -22,12 +22,15 @@ import functools
 import hashlib
 import json
 import logging
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from validator.exports.output import write_atomically
+from validator.parallel_load import worker_count
 from validator.word_table import LOOKUPS_BEFORE_LOADING, open_tokenizer, table_path, write_table
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -147,6 +150,8 @@ class SearchCache:
         # ``settings``: the search plugin's options that change its entries (jieba's dictionaries).
         self.salt = f"{_FORMAT}:{_versions()}:{settings}"
         self.used: dict[str, list[dict[str, Any]]] = {}
+        self._index: Any = None
+        self._compute: Callable[[Any], None] | None = None
         self.hits = 0
         self.misses = 0
         if self.file not in _LOADED:
@@ -166,6 +171,7 @@ class SearchCache:
     def wrap(self, index: Any) -> None:
         """Serve ``index.add_entry_from_context`` from the cache when the page is unchanged."""
         compute: Callable[[Any], None] = index.add_entry_from_context
+        self._index, self._compute = index, compute
 
         def add_entry_from_context(page: Any) -> None:
             key = page_key(page, self.salt)
@@ -183,6 +189,44 @@ class SearchCache:
             self.used[key] = entries
 
         index.add_entry_from_context = add_entry_from_context
+
+    def prepare(self, pages: Iterable[Any]) -> None:
+        """Prepare, on every core the machine gives the build, the entries of the pages no
+        earlier build prepared (a national group's first build has thousands); the build then
+        finds them ready. Does nothing for a few pages, or where workers cannot be forked.
+
+        Called once every page is converted: an entry is found by everything the search plugin
+        reads from its page, so a page changed afterwards is simply prepared again."""
+        if self._compute is None:
+            return
+        waiting = []
+        for page in pages:
+            key = page_key(page, self.salt)
+            if page.content is not None and key not in _MEMORY:
+                waiting.append((key, page))
+        workers = worker_count(len(waiting), PARALLEL_FROM)
+        if workers == 0:
+            return
+        share = -(-len(waiting) // (workers + 1))
+        _SHARED[:] = [(waiting, self._index, self._compute)]
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = [
+                    pool.submit(_prepare_share, start, start + share)
+                    for start in range(share, len(waiting), share)
+                ]
+                done = _prepare_share(0, share)
+                for future in futures:
+                    try:
+                        done += future.result()
+                    except Exception:  # a lost worker's pages are prepared as usual later
+                        log.debug("search worker lost", exc_info=True)
+        finally:
+            _SHARED.clear()
+        _MEMORY.update(done)
+        self.misses += len(done)
+        log.debug("search entries of %d pages prepared on %d cores", len(done), workers + 1)
 
     def save(self, *, prune: bool) -> None:
         """Keep the entries for the next build; with ``prune``, only those of this build's pages.
@@ -205,6 +249,24 @@ class SearchCache:
             write_atomically(self.file, functools.partial(_write, text=text))
         except Exception as error:  # a cache that cannot be written only costs time
             log.warning("search cache not saved: %s", error)
+
+
+PARALLEL_FROM = 60
+"""Fewest pages worth preparing on several cores."""
+_SHARED: list[tuple[list[tuple[str, Any]], Any, Callable[[Any], None]]] = []
+"""What forked workers prepare: set before they start, so they inherit it."""
+
+
+def _prepare_share(start: int, stop: int) -> list[tuple[str, list[dict[str, Any]]]]:
+    waiting, index, compute = _SHARED[0]
+    done = []
+    for key, page in waiting[start:stop]:
+        before = len(index.entries)
+        compute(page)
+        done.append((key, index.entries[before:]))
+        # Only remembered here: the build adds each page's entries in its own order.
+        del index.entries[before:]
+    return done
 
 
 def _write(path: Path, *, text: str) -> None:
