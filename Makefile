@@ -13,13 +13,14 @@ PRINTER  := /usr/bin/chromium-headless-shell
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 PDF_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
-.PHONY: site test test-fast lint check install clean system-packages bench bytecode
+.PHONY: site test test-fast lint check install clean system-packages printer-packages bench \
+	bytecode
 
 # The plugin validates the policies inside the build and stops it, listing file:line, on errors;
 # it also writes the printable job descriptions and the workbook the pages link to (downloads/),
 # keeping printed PDFs in .cache/ so an unchanged role is not printed again. All of it happens in
 # a folder beside site/, which replaces site/ only when the whole build succeeded.
-site: $(STAMP) system-packages bytecode
+site: $(STAMP) printer-packages bytecode
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m validator.site_build --site-dir site
 
 # The package is installed editable, and where PYTHONDONTWRITEBYTECODE is set (CI images often
@@ -36,20 +37,32 @@ test: $(STAMP) system-packages lint
 test-fast: $(STAMP) lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest -m "not slow"
 
-system-packages:
-	@missing=""; \
-	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
-	[ -x $(PRINTER) ] || missing="$$missing chromium-headless-shell"; \
-	[ -e $(CJK_FONT) ] || missing="$$missing fonts-noto-cjk"; \
-	[ -e $(PDF_FONT) ] || missing="$$missing fonts-wqy-zenhei"; \
+# What printing the PDFs needs (make site): a Chromium to print with, the headless shell or else
+# the full browser (or the one HANDBOOK_CHROMIUM names), and the font the PDFs are set in.
+PRINT_MISSING = $(if $(HANDBOOK_CHROMIUM)$(wildcard $(PRINTER) $(CHROMIUM)),,chromium-headless-shell) \
+	$(if $(wildcard $(PDF_FONT)),,fonts-wqy-zenhei)
+# What the tests need: the full browser staff use and its CJK font, the shell and the PDF font.
+TEST_MISSING = $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(wildcard $(CJK_FONT)),,fonts-noto-cjk) \
+	$(if $(wildcard $(PRINTER)),,chromium-headless-shell) $(if $(wildcard $(PDF_FONT)),,fonts-wqy-zenhei)
+
+# Installs the missing Debian packages $(1) as root with apt; anyone else is told which, and why.
+define install_missing
+	@missing="$(strip $(1))"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing$$missing"; \
+	    echo "installing $$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "The browser tests need:$$missing (sudo apt-get install$$missing)" >&2; exit 2; \
+	    echo "$(2): $$missing (sudo apt-get install $$missing)" >&2; exit 2; \
 	  fi; \
 	fi
+endef
+
+printer-packages:
+	$(call install_missing,$(PRINT_MISSING),Printing the PDFs needs)
+
+system-packages:
+	$(call install_missing,$(TEST_MISSING),The tests need)
 
 lint: $(STAMP)
 	$(BIN)/ruff check validator tests benchmarks

@@ -98,3 +98,36 @@ def test_the_table_is_written_once_from_the_loaded_dictionary(tmp_path: Path) ->
     assert opened is not None
     assert opened[0].total == jieba.dt.total
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left beside it
+
+
+def test_a_table_damaged_inside_is_written_again_and_every_cut_still_made(
+    sentences: list[str], table: Path, tmp_path: Path
+) -> None:
+    damaged = word_table.table_path(tmp_path)
+    data = bytearray(table.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 2_000_000] = bytes(min(2_000_000, len(data) - middle))
+    damaged.write_bytes(bytes(data))
+    stand_in = _fresh_jieba()
+    memo = SegmentMemo(stand_in)
+    memo.use_table(damaged)
+    cuts = [list(memo.cut(sentence)) for sentence in sentences]
+    assert cuts == [list(jieba.cut(sentence)) for sentence in sentences]
+    assert stand_in.dt.initialized  # the damage was found, and jieba loaded its own
+    memo.keep_table()
+    opened = word_table.open_tokenizer(damaged)
+    assert opened is not None
+    assert [list(opened[0].cut(s)) for s in sentences[:50]] == cuts[:50]
+
+
+def test_a_dictionary_of_the_sites_own_is_never_kept_as_jiebas(tmp_path: Path) -> None:
+    # As in `mkdocs serve` when the site's search settings drop their own dictionary: the one
+    # loaded in this process holds the site's words, so it must not become the table.
+    stand_in = _fresh_jieba()
+    memo = SegmentMemo(stand_in)
+    memo.use_table(None)
+    assert list(memo.cut("物业服务中心")) == list(jieba.cut("物业服务中心"))
+    path = word_table.table_path(tmp_path)
+    memo.use_table(path)
+    memo.keep_table()
+    assert not path.exists()

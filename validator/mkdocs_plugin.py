@@ -19,6 +19,7 @@ away. Events:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
 from dataclasses import replace
@@ -43,6 +44,7 @@ from validator.exports import write_downloads
 from validator.exports.pdf import pdf_available, unprinted
 from validator.exports.print_ahead import PrintAhead
 from validator.findings import Severity
+from validator.installed import package_versions
 from validator.model import Handbook
 from validator.render import Site, expand_nav, nav_paths, render
 from validator.render.downloads import FOLDER, Downloads
@@ -221,7 +223,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             )
         if not self.config.render_cache or self.cache is None or env.bytecode_cache is not None:
             return env
-        folder = self.cache / "templates"
+        # Jinja checks a kept template against its source only: its own version and MkDocs' and
+        # Material's (which set up the environment) name the folder.
+        versions = package_versions("jinja2", "mkdocs", "mkdocs-material")
+        folder = self.cache / "templates" / hashlib.sha256(versions.encode()).hexdigest()[:16]
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:  # a cache that cannot be kept only costs time

@@ -21,7 +21,6 @@ import logging
 import multiprocessing
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from validator.errors import ToolError
 from validator.exports.output import write_atomically
+from validator.installed import package_versions
 from validator.parallel_load import worker_count
 
 _FORMAT = 1
@@ -50,15 +50,9 @@ class RenderCache:
         self.misses = 0
         self.ready: dict[str, dict[str, Any]] = {}
         """Pages :meth:`prepare` converted for this build."""
-        versions = []
-        for name in ("mkdocs", "markdown", "mkdocs-material", "pymdown-extensions"):
-            try:
-                versions.append(f"{name}={metadata.version(name)}")
-            except metadata.PackageNotFoundError:
-                versions.append(f"{name}=none")
         context = [
             str(_FORMAT),
-            ",".join(versions),
+            package_versions("mkdocs", "markdown", "mkdocs-material", "pymdown-extensions"),
             json.dumps(config["markdown_extensions"], default=repr),
             json.dumps(config["mdx_configs"], sort_keys=True, default=repr),
             json.dumps(config["validation"], sort_keys=True, default=repr),

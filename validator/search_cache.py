@@ -23,13 +23,15 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from validator.exports.output import write_atomically
+from validator.installed import package_versions
 from validator.parallel_load import worker_count
 from validator.word_table import LOOKUPS_BEFORE_LOADING, open_tokenizer, table_path, write_table
 
@@ -39,16 +41,6 @@ _FORMAT = 1
 # Shared by the builds of one `mkdocs serve` process: MkDocs makes new plugin objects each time.
 _MEMORY: dict[str, list[dict[str, Any]]] = {}
 _LOADED: set[Path] = set()
-
-
-def _versions() -> str:
-    found = []
-    for name in ("mkdocs-material", "jieba"):
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=none")
-    return ",".join(found)
 
 
 def _toc(items: Iterable[Any]) -> Iterator[str]:
@@ -78,9 +70,16 @@ class SegmentMemo:
         self.jieba = jieba
         self.table: Path | None = None
         self._opened: tuple[Any, Any] | None = None
+        self._opened_in = 0
+        self._own_dictionary = False
 
     def use_table(self, path: Path | None) -> None:
-        """Read jieba's dictionary from the table at ``path`` until there is much to segment."""
+        """Read jieba's dictionary from the table at ``path`` until there is much to segment;
+        None: the site configures a dictionary of its own, so there is no table to read, and
+        nothing this process loads is ever written to one (a ``mkdocs serve`` whose settings
+        change keeps the loaded dictionary)."""
+        if path is None:
+            self._own_dictionary = True
         if path != self.table:
             self.table = path
             self._opened = None
@@ -88,8 +87,10 @@ class SegmentMemo:
     def _tokenizer(self) -> Any:
         if self.table is None or self.jieba.dt.initialized:
             return self.jieba
-        if self._opened is None:
+        # A forked worker opens the table again: SQLite connections must not cross a fork.
+        if self._opened is None or self._opened_in != os.getpid():
             self._opened = open_tokenizer(self.table) or (self.jieba, None)
+            self._opened_in = os.getpid()
         tokenizer, frequencies = self._opened
         if frequencies is not None and frequencies.lookups > LOOKUPS_BEFORE_LOADING:
             return self.jieba
@@ -97,7 +98,19 @@ class SegmentMemo:
 
     @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one object per process, bounded
     def _cut(self, sentence: bytes) -> tuple[str, ...]:
-        return tuple(self._tokenizer().cut(sentence))
+        tokenizer = self._tokenizer()
+        try:
+            return tuple(tokenizer.cut(sentence))
+        except sqlite3.Error as error:
+            if tokenizer is self.jieba:
+                raise
+            # A table damaged inside (a crash while it was written, say) is set aside: this
+            # build loads jieba's dictionary, and writes a new table from it at the end.
+            log.info("jieba's word table is damaged (%s); it is written again", error)
+            self._opened = (self.jieba, None)
+            if self.table is not None:
+                self.table.unlink(missing_ok=True)
+            return tuple(self.jieba.cut(sentence))
 
     def cut(self, sentence: Any, *args: Any, **kwargs: Any) -> Any:
         """jieba's words of ``sentence``, computed once per distinct run."""
@@ -108,13 +121,18 @@ class SegmentMemo:
         return iter(self._cut(sentence))
 
     def keep_table(self) -> None:
-        """Write the dictionary jieba loaded in this process to the table, if there is none yet."""
-        if self.table is None or self.table.is_file() or not self.jieba.dt.initialized:
+        """Write the dictionary jieba loaded in this process to the table, if there is none yet
+        and it is jieba's own (no dictionary of the site's was ever loaded here)."""
+        loaded = self.jieba.dt
+        if self.table is None or self.table.is_file() or not loaded.initialized:
+            return
+        if self._own_dictionary or loaded.dictionary is not None:
             return
         try:
-            write_table(self.table, self.jieba.dt.FREQ, self.jieba.dt.total)
+            write_table(self.table, loaded.FREQ, loaded.total)
         except Exception as error:  # a table that cannot be written only costs time
-            log.warning("jieba's word table not saved: %s", error)
+            # Not a warning: a strict build would fail for it.
+            log.info("jieba's word table not saved: %s", error)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.jieba, name)
@@ -148,8 +166,10 @@ class SearchCache:
         self.file = folder / "search-entries.json"
         self.segments = segments
         # ``settings``: the search plugin's options that change its entries (jieba's dictionaries).
-        self.salt = f"{_FORMAT}:{_versions()}:{settings}"
+        self.salt = f"{_FORMAT}:{package_versions('mkdocs-material', 'jieba')}:{settings}"
         self.used: dict[str, list[dict[str, Any]]] = {}
+        self.prepared: set[str] = set()
+        """Pages whose entries :meth:`prepare` computed in this build."""
         self._index: Any = None
         self._compute: Callable[[Any], None] | None = None
         self.hits = 0
@@ -183,7 +203,11 @@ class SearchCache:
                 entries = index.entries[before:]
                 _MEMORY[key] = entries
             else:
-                self.hits += 1
+                # Entries prepared in this build were computed for it, not reused.
+                if key in self.prepared:
+                    self.misses += 1
+                else:
+                    self.hits += 1
                 # Copies, because the search plugin edits entries of a dirty rebuild in place.
                 index.entries.extend(dict(entry) for entry in entries)
             self.used[key] = entries
@@ -225,7 +249,7 @@ class SearchCache:
         finally:
             _SHARED.clear()
         _MEMORY.update(done)
-        self.misses += len(done)
+        self.prepared.update(key for key, _ in done)
         log.debug("search entries of %d pages prepared on %d cores", len(done), workers + 1)
 
     def save(self, *, prune: bool) -> None:
@@ -248,7 +272,8 @@ class SearchCache:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(self.file, functools.partial(_write, text=text))
         except Exception as error:  # a cache that cannot be written only costs time
-            log.warning("search cache not saved: %s", error)
+            # Not a warning: a strict build would fail for it.
+            log.info("search cache not saved: %s", error)
 
 
 PARALLEL_FROM = 60

@@ -16,9 +16,10 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from validator.installed import package_versions
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -30,10 +31,7 @@ _FORMAT = "1"
 
 def table_path(folder: Path) -> Path:
     """Where the table of the installed jieba's dictionary is kept in ``folder``."""
-    try:
-        version = metadata.version("jieba")
-    except metadata.PackageNotFoundError:
-        version = "none"
+    version = package_versions("jieba").partition("=")[2]
     return folder / f"jieba-{version}-words.sqlite"
 
 
@@ -112,6 +110,10 @@ def write_table(path: Path, frequencies: dict[str, int], total: int) -> None:
             connection.commit()
         finally:
             connection.close()
+        # Written without SQLite's own syncing (much faster): synced once, whole, before it
+        # takes the table's name, so a crash never leaves half a table under it.
+        with open(name, "rb") as written:
+            os.fsync(written.fileno())
         os.replace(name, path)
     except BaseException:
         Path(name).unlink(missing_ok=True)

@@ -2,7 +2,8 @@
 
 A new hire signs a printed 岗位说明书. Each role's PDF is made from the same Markdown as its web
 page (so the two can never disagree), turned into HTML by Python-Markdown, sanitised, and printed
-by headless Chromium (Debian's ``chromium``, driven by Playwright) with the handbook's version,
+by Chromium's headless shell (Debian's ``chromium-headless-shell``, driven by Playwright; see
+:func:`_printer`) with the handbook's version,
 the date and page numbers in the footer. The text is set in WenQuanYi Zen Hei: with Noto Sans CJK,
 Chromium's text layer maps some characters to look-alike Kangxi radicals (户 becomes ⼾), which
 breaks searching and copying the PDF. ``DIR/roles/<id>.pdf`` per role, ``DIR/handbook.pdf`` for
@@ -493,7 +494,9 @@ def _jobs(handbook: Handbook, pages: dict[str, str], bodies: _Bodies) -> list[_J
 
 
 def _cached(cache: Path, handbook: Handbook, footer: str, made_from: object) -> Path:
-    material = repr((_PRINTER, footer, handbook.settings.get("title"), made_from))
+    # Which Chromium prints is part of the key: the headless shell and the browser lay out the
+    # same pages in slightly different files.
+    material = repr((_PRINTER, str(CHROMIUM), footer, handbook.settings.get("title"), made_from))
     return cache / f"{hashlib.sha256(material.encode()).hexdigest()}.pdf"
 
 
