@@ -382,3 +382,19 @@ def test_a_printed_batch_is_cut_by_its_top_level_bookmarks() -> None:
     assert pages_of(pdf_with_bookmarks(5, [1, 2, 3]), ["岗位 1", "岗位 2", "岗位 3"]) is None
     assert pages_of(pdf_with_bookmarks(5, [0, 3, 2]), ["岗位 0", "岗位 3", "岗位 2"]) is None
     assert pages_of(pdf_with_bookmarks(5, [0, 2, 2]), ["岗位 0", "岗位 2", "岗位 2"]) is None
+
+
+def test_the_headless_shell_prints_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    from validator.exports import pdf
+
+    shell, browser = "/usr/bin/chromium-headless-shell", "/usr/bin/chromium"
+    installed: set[str] = {shell, browser}
+    monkeypatch.setattr(Path, "exists", lambda path: str(path) in installed)
+    monkeypatch.delenv("HANDBOOK_CHROMIUM", raising=False)
+    assert pdf._printer() == Path(shell)
+    installed.discard(shell)
+    assert pdf._printer() == Path(browser)  # the full browser prints where the shell is absent
+    installed.clear()
+    assert pdf._printer() == Path(shell)  # neither: the error names what to install
+    monkeypatch.setenv("HANDBOOK_CHROMIUM", "/opt/chrome/chrome")
+    assert pdf._printer() == Path("/opt/chrome/chrome")

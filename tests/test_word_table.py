@@ -98,6 +98,10 @@ def test_the_table_is_written_once_from_the_loaded_dictionary(tmp_path: Path) ->
     assert opened is not None
     assert opened[0].total == jieba.dt.total
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left beside it
+    # Readable as every other file of the cache is (a CI cache restored by another user).
+    ordinary = tmp_path / "ordinary"
+    ordinary.write_text("", encoding="utf-8")
+    assert path.stat().st_mode == ordinary.stat().st_mode
 
 
 def test_a_table_damaged_inside_is_written_again_and_every_cut_still_made(

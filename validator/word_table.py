@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -94,8 +94,9 @@ def open_tokenizer(path: Path) -> tuple[Any, DiskFrequencies] | None:
 def write_table(path: Path, frequencies: dict[str, int], total: int) -> None:
     """Keep jieba's loaded dictionary at ``path`` for later builds (replaced whole, atomically)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".words-", suffix=".tmp")
-    os.close(handle)
+    # A new name SQLite creates itself, so the table gets the usual permissions (the umask's),
+    # like every other file of the cache, not a temporary file's private ones.
+    name = str(path.parent / f".words-{secrets.token_hex(8)}.tmp")
     try:
         connection = sqlite3.connect(name)
         try:
