@@ -10,6 +10,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # without the browser around it: it starts and prints about twice as fast), both CJK fonts.
 CHROMIUM := /usr/bin/chromium
 PRINTER  := /usr/bin/chromium-headless-shell
+CHROME   := /usr/bin/google-chrome
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 PDF_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
@@ -38,20 +39,28 @@ test-fast: $(STAMP) lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest -m "not slow"
 
 # What printing the PDFs needs (make site): a Chromium to print with, the headless shell or else
-# the full browser (or the one HANDBOOK_CHROMIUM names), and the font the PDFs are set in.
-PRINT_MISSING = $(if $(HANDBOOK_CHROMIUM)$(wildcard $(PRINTER) $(CHROMIUM)),,chromium-headless-shell) \
+# a full browser (Debian's, or Google Chrome as GitHub's Ubuntu runners have it, or the one
+# HANDBOOK_CHROMIUM names), and the font the PDFs are set in.
+PRINT_MISSING = $(if $(HANDBOOK_CHROMIUM)$(wildcard $(PRINTER) $(CHROMIUM) $(CHROME)),,chromium-headless-shell) \
 	$(if $(wildcard $(PDF_FONT)),,fonts-wqy-zenhei)
 # What the tests need: the full browser staff use and its CJK font, the shell and the PDF font.
 TEST_MISSING = $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(wildcard $(CJK_FONT)),,fonts-noto-cjk) \
 	$(if $(wildcard $(PRINTER)),,chromium-headless-shell) $(if $(wildcard $(PDF_FONT)),,fonts-wqy-zenhei)
 
-# Installs the missing Debian packages $(1) as root with apt; anyone else is told which, and why.
+# Installs the missing Debian packages $(1) with apt, as root or through password-less sudo (as
+# on GitHub's runners); anyone else is told which, and why.
 define install_missing
 	@missing="$(strip $(1))"; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  as_root=; \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then as_root="sudo -n"; \
+	    else as_root=no; fi; \
+	  fi; \
+	  if [ "$$as_root" != no ] && command -v apt-get >/dev/null; then \
 	    echo "installing $$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	    $$as_root apt-get update -qq && \
+	    $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
 	    echo "$(2): $$missing (sudo apt-get install $$missing)" >&2; exit 2; \
 	  fi; \

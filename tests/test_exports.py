@@ -394,7 +394,10 @@ def test_the_headless_shell_prints_unless_told_otherwise(monkeypatch: pytest.Mon
     assert pdf._printer() == Path(shell)
     installed.discard(shell)
     assert pdf._printer() == Path(browser)  # the full browser prints where the shell is absent
+    installed.discard(browser)
+    installed.add("/usr/bin/google-chrome")
+    assert pdf._printer() == Path("/usr/bin/google-chrome")  # GitHub's Ubuntu runners
     installed.clear()
-    assert pdf._printer() == Path(shell)  # neither: the error names what to install
+    assert pdf._printer() == Path(shell)  # none: the error names what to install
     monkeypatch.setenv("HANDBOOK_CHROMIUM", "/opt/chrome/chrome")
     assert pdf._printer() == Path("/opt/chrome/chrome")

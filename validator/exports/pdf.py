@@ -54,16 +54,20 @@ _PRINTER = hashlib.sha256(
 """What the printing code and its libraries are: a change to either prints every file again."""
 
 
+_SHELL = Path("/usr/bin/chromium-headless-shell")
+_BROWSERS = (Path("/usr/bin/chromium"), Path("/usr/bin/google-chrome"))
+
+
 def _printer() -> Path:
     """The Chromium that prints: ``HANDBOOK_CHROMIUM`` if set, else Debian's headless shell (the
     same engine without the browser around it: it starts and prints about twice as fast), else
-    Debian's Chromium."""
+    a full browser: Debian's Chromium, or Google Chrome (as on GitHub's Ubuntu runners)."""
     chosen = os.environ.get("HANDBOOK_CHROMIUM")
     if chosen:
         return Path(chosen)
-    shell = Path("/usr/bin/chromium-headless-shell")
-    browser = Path("/usr/bin/chromium")
-    return browser if browser.exists() and not shell.exists() else shell
+    if _SHELL.exists():
+        return _SHELL
+    return next((browser for browser in _BROWSERS if browser.exists()), _SHELL)
 
 
 CHROMIUM = _printer()
