@@ -71,7 +71,9 @@ def test_a_small_edit_never_loads_the_whole_dictionary(sentences: list[str], tab
     memo.use_table(table)
     assert list(memo.cut(sentences[0])) == list(jieba.cut(sentences[0]))
     assert not stand_in.dt.initialized
+    kept = table.stat().st_mtime_ns
     memo.keep_table()  # the table is there: nothing to write, nothing loaded
+    assert table.stat().st_mtime_ns == kept and not stand_in.dt.initialized
 
 
 @pytest.mark.parametrize("content", [b"", b"not a database", b"SQLite format 3\x00" + b"\x00" * 90])

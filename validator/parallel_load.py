@@ -16,8 +16,10 @@ import multiprocessing
 import os
 import sys
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 from validator.findings import Text
 from validator.guarded_read import Refused, read_bytes
@@ -32,23 +34,55 @@ Outcome = LoadResult | tuple[Text, str]
 
 def load_files(paths: list[tuple[Path, str]], root: Path, limits: Limits) -> list[Outcome]:
     """The outcome of reading each ``(path, display name)``, in the order given."""
-    workers = _worker_count(len(paths))
-    if workers == 0:
+    shares = in_forked_shares(
+        len(paths),
+        _worker_count(len(paths)),
+        lambda start, stop: _load_part(paths[start:stop], root, limits),
+    )
+    if shares is None:
         return _load_part(paths, root, limits)
-    share = -(-len(paths) // (workers + 1))
-    parts = [paths[start : start + share] for start in range(0, len(paths), share)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=context) as pool:
-        pending: list[Future[list[Outcome]]] = [
-            pool.submit(_load_part, part, root, limits) for part in parts[1:]
-        ]
-        outcomes = _load_part(parts[0], root, limits)
-        for part, future in zip(parts[1:], pending, strict=True):
-            try:
-                outcomes += future.result()
-            except Exception:  # a lost worker must not lose its files: read them here
-                outcomes += _load_part(part, root, limits)
+    outcomes: list[Outcome] = []
+    for (start, stop), outcome in shares:
+        # A lost worker must not lose its files: they are read here.
+        outcomes += outcome if outcome is not None else _load_part(paths[start:stop], root, limits)
     return outcomes
+
+
+T = TypeVar("T")
+_WORK: list[Callable[[int, int], Any]] = []
+"""The work of :func:`in_forked_shares`: set before the workers start, so they inherit it
+(closures included, which could not be sent to them)."""
+
+
+def in_forked_shares(
+    count: int, workers: int, work: Callable[[int, int], list[T]]
+) -> list[tuple[tuple[int, int], list[T] | None]] | None:
+    """``work(start, stop)`` over ``count`` items in ``workers + 1`` shares: this process does
+    the first, forked workers the others (``workers`` from :func:`worker_count`). Each share's
+    ``(start, stop)`` and result, None where its worker was lost (the caller does those items
+    itself). None without workers: the caller does everything as usual."""
+    if workers == 0 or count == 0:
+        return None
+    share = -(-count // (workers + 1))
+    bounds = [(start, min(start + share, count)) for start in range(0, count, share)]
+    _WORK[:] = [work]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=max(1, len(bounds) - 1), mp_context=context) as pool:
+            pending = [pool.submit(_run_share, *bound) for bound in bounds[1:]]
+            results: list[list[T] | None] = [work(*bounds[0])]
+            for future in pending:
+                try:
+                    results.append(future.result())
+                except Exception:
+                    results.append(None)
+    finally:
+        _WORK.clear()
+    return list(zip(bounds, results, strict=True))
+
+
+def _run_share(start: int, stop: int) -> Any:
+    return _WORK[0](start, stop)
 
 
 def _worker_count(files: int) -> int:

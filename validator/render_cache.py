@@ -18,9 +18,7 @@ import functools
 import hashlib
 import json
 import logging
-import multiprocessing
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from validator.errors import ToolError
 from validator.exports.output import write_atomically
 from validator.installed import package_versions
-from validator.parallel_load import worker_count
+from validator.parallel_load import in_forked_shares, worker_count
 
 _FORMAT = 1
 _ACTIVE: list[RenderCache] = []
@@ -90,27 +88,13 @@ class RenderCache:
             page.read_source(config)
             if not (self.folder / f"{self.key(page)}.json").is_file():
                 waiting.append(page)
-        workers = worker_count(len(waiting), PARALLEL_FROM)
-        if workers == 0:
-            return
-        share = -(-len(waiting) // (workers + 1))
-        _SHARED[:] = [(waiting, config, files, self)]
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                starts = range(share, len(waiting), share)
-                futures = [
-                    pool.submit(_convert_share, start, start + share, quiet=True)
-                    for start in starts
-                ]
-                done = _convert_share(0, share)
-                for future in futures:
-                    try:
-                        done += future.result()
-                    except Exception:  # a lost worker's pages are converted as usual later
-                        logging.getLogger(__name__).debug("worker lost", exc_info=True)
-        finally:
-            _SHARED.clear()
+        shares = in_forked_shares(
+            len(waiting),
+            worker_count(len(waiting), PARALLEL_FROM),
+            functools.partial(_convert_share, waiting, config, files, self),
+        )
+        # A lost worker's pages are converted as usual later.
+        done = [entry for _, result in shares or () for entry in result or ()]
         for key, entry in done:
             self.ready[key] = entry
             self._write(key, entry)
@@ -172,17 +156,14 @@ def activate(cache: RenderCache | None) -> None:
 
 PARALLEL_FROM = 60
 """Fewest pages worth converting on several cores."""
-_SHARED: list[tuple[list[Page], MkDocsConfig, Files, RenderCache]] = []
-"""What forked workers convert: set before they start, so they inherit it."""
 
 
 def _convert_share(
-    start: int, stop: int, *, quiet: bool = False
+    pages: list[Page], config: MkDocsConfig, files: Files, cache: RenderCache, start: int, stop: int
 ) -> list[tuple[str, dict[str, Any]]]:
-    pages, config, files, cache = _SHARED[0]
-    if quiet:
-        # A worker's warnings would be printed twice: a page that warns is converted again
-        # in the build itself, which reports it.
+    if start > 0:
+        # In a worker (the first share is this process's): its warnings would be printed twice,
+        # since a page that warns is converted again in the build itself, which reports it.
         logging.getLogger("mkdocs").handlers.clear()
     done = []
     for page in pages[start:stop]:

@@ -22,17 +22,15 @@ import functools
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from validator.exports.output import write_atomically
 from validator.installed import package_versions
-from validator.parallel_load import worker_count
+from validator.parallel_load import in_forked_shares, worker_count
 from validator.word_table import LOOKUPS_BEFORE_LOADING, open_tokenizer, table_path, write_table
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -221,7 +219,8 @@ class SearchCache:
 
         Called once every page is converted: an entry is found by everything the search plugin
         reads from its page, so a page changed afterwards is simply prepared again."""
-        if self._compute is None:
+        compute = self._compute
+        if compute is None:
             return
         waiting = []
         for page in pages:
@@ -229,25 +228,13 @@ class SearchCache:
             if page.content is not None and key not in _MEMORY:
                 waiting.append((key, page))
         workers = worker_count(len(waiting), PARALLEL_FROM)
-        if workers == 0:
+        shares = in_forked_shares(
+            len(waiting), workers, functools.partial(_prepare_share, waiting, self._index, compute)
+        )
+        if shares is None:
             return
-        share = -(-len(waiting) // (workers + 1))
-        _SHARED[:] = [(waiting, self._index, self._compute)]
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = [
-                    pool.submit(_prepare_share, start, start + share)
-                    for start in range(share, len(waiting), share)
-                ]
-                done = _prepare_share(0, share)
-                for future in futures:
-                    try:
-                        done += future.result()
-                    except Exception:  # a lost worker's pages are prepared as usual later
-                        log.debug("search worker lost", exc_info=True)
-        finally:
-            _SHARED.clear()
+        # A lost worker's pages are prepared as usual later.
+        done = [entry for _, result in shares for entry in result or ()]
         _MEMORY.update(done)
         self.prepared.update(key for key, _ in done)
         log.debug("search entries of %d pages prepared on %d cores", len(done), workers + 1)
@@ -278,12 +265,15 @@ class SearchCache:
 
 PARALLEL_FROM = 60
 """Fewest pages worth preparing on several cores."""
-_SHARED: list[tuple[list[tuple[str, Any]], Any, Callable[[Any], None]]] = []
-"""What forked workers prepare: set before they start, so they inherit it."""
 
 
-def _prepare_share(start: int, stop: int) -> list[tuple[str, list[dict[str, Any]]]]:
-    waiting, index, compute = _SHARED[0]
+def _prepare_share(
+    waiting: list[tuple[str, Any]],
+    index: Any,
+    compute: Callable[[Any], None],
+    start: int,
+    stop: int,
+) -> list[tuple[str, list[dict[str, Any]]]]:
     done = []
     for key, page in waiting[start:stop]:
         before = len(index.entries)
