@@ -70,33 +70,36 @@ def render(
     """
     offered = downloads if downloads is not None else Downloads()
     site = Site()
-    site.pages["index.md"] = home(handbook, offered)
-    site.pages["organisation.md"] = organisation(handbook)
-    site.pages["roles/index.md"] = roles_index(handbook)
+    site.sections = _sections(handbook)
+    site.sources = page_sources(handbook)
+
+    def add(path: str, markdown: str) -> None:
+        # Each page is finished before the next is made: a national group's pages are 100 MB
+        # of text, which a second pass over all of them would hold twice.
+        paths = site.sources.get(path)
+        if paths:
+            markdown += "\n\n" + "\n".join(review_note(handbook, paths))
+        site.pages[path] = _with_title(_marks_explained(markdown), path)
+
+    add("index.md", home(handbook, offered))
+    add("organisation.md", organisation(handbook))
+    add("roles/index.md", roles_index(handbook))
     for kind in handbook.kinds:
         if kind.page is None or "{id}" not in kind.page:
             continue
         renderer = page_renderer(kind.name)
         for entity in handbook.all(kind.name):
-            site.pages[kind.page.format(id=entity.id)] = renderer(handbook, entity, offered)
-    site.pages["training/index.md"] = training_index(handbook, offered)
-    site.pages["standards/index.md"] = standards_index(handbook)
-    site.pages["regulations.md"] = regulations_page(handbook)
-    site.pages["certificates.md"] = certificates_page(handbook)
-    site.pages["sources.md"] = sources_page(handbook)
-    site.pages["coverage.md"] = coverage_page(handbook)
-    site.pages["rules.md"] = rules_page()
-    site.pages["waivers.md"] = waivers_page(handbook, handbook.today)
+            add(kind.page.format(id=entity.id), renderer(handbook, entity, offered))
+    add("training/index.md", training_index(handbook, offered))
+    add("standards/index.md", standards_index(handbook))
+    add("regulations.md", regulations_page(handbook))
+    add("certificates.md", certificates_page(handbook))
+    add("sources.md", sources_page(handbook))
+    add("coverage.md", coverage_page(handbook))
+    add("rules.md", rules_page())
+    add("waivers.md", waivers_page(handbook, handbook.today))
     if history is not None:
-        site.pages["changelog.md"] = changelog_page(history)
-    site.sections = _sections(handbook)
-    site.sources = page_sources(handbook)
-    for path, paths in site.sources.items():
-        if path in site.pages:
-            site.pages[path] += "\n\n" + "\n".join(review_note(handbook, paths))
-    site.pages = {
-        path: _with_title(_marks_explained(markdown), path) for path, markdown in site.pages.items()
-    }
+        add("changelog.md", changelog_page(history))
     return site
 
 
