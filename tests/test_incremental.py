@@ -204,7 +204,7 @@ def test_a_cached_search_index_is_the_fresh_one(tmp_path: Path) -> None:
     assert "search entries of" not in logs["warm"]
     assert f"search cache: {pages} pages reused, 0 prepared" in logs["warm"]
     assert not (fresh / ".cache").exists()
-    assert (cached / ".cache" / "handbook" / "search-entries.json").is_file()
+    assert (cached / ".cache" / "handbook" / "search-entries.jsonl").is_file()
     # The cold build loaded jieba's dictionary and kept it as a table for the edited build below.
     assert len(list((cached / ".cache" / "handbook").glob("jieba-*-words.sqlite"))) == 1
     assert outputs["fresh"] == outputs["cold"] == outputs["warm"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -35,7 +36,7 @@ from validator.word_table import LOOKUPS_BEFORE_LOADING, open_tokenizer, table_p
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-_FORMAT = 1
+_FORMAT = 2
 # Shared by the builds of one `mkdocs serve` process: MkDocs makes new plugin objects each time.
 _MEMORY: dict[str, list[dict[str, Any]]] = {}
 _LOADED: set[Path] = set()
@@ -161,7 +162,7 @@ class SearchCache:
     def __init__(
         self, folder: Path, settings: str = "", segments: SegmentMemo | None = None
     ) -> None:
-        self.file = folder / "search-entries.json"
+        self.file = folder / "search-entries.jsonl"
         self.segments = segments
         # ``settings``: the search plugin's options that change its entries (jieba's dictionaries).
         self.salt = f"{_FORMAT}:{package_versions('mkdocs-material', 'jieba')}:{settings}"
@@ -177,14 +178,21 @@ class SearchCache:
             _MEMORY.update(self._read())
 
     def _read(self) -> dict[str, list[dict[str, Any]]]:
+        # A line per page (see save): a national group's 30 MB is never in memory as one text.
+        pages: dict[str, list[dict[str, Any]]] = {}
         try:
-            stored = json.loads(self.file.read_bytes())
-        except (OSError, ValueError):
+            with self.file.open("rb") as stream:
+                header = json.loads(stream.readline() or b"null")
+                if not isinstance(header, dict) or header.get("salt") != self.salt:
+                    return {}
+                for line in stream:
+                    key, entries = json.loads(line)
+                    if not isinstance(key, str) or not isinstance(entries, list):
+                        return {}
+                    pages[key] = entries
+        except (OSError, ValueError, TypeError):
             return {}
-        if not isinstance(stored, dict) or stored.get("salt") != self.salt:
-            return {}
-        pages = stored.get("pages")
-        return pages if isinstance(pages, dict) else {}
+        return pages
 
     def wrap(self, index: Any) -> None:
         """Serve ``index.add_entry_from_context`` from the cache when the page is unchanged."""
@@ -253,11 +261,15 @@ class SearchCache:
             # Entries of pages gone from the site are forgotten, in memory and on disk.
             for key in set(_MEMORY) - set(self.used):
                 del _MEMORY[key]
-        document = {"salt": self.salt, "pages": _MEMORY}
-        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        lines = itertools.chain(
+            [json.dumps({"salt": self.salt}, ensure_ascii=False)],
+            (_encoded([key, entries]) for key, entries in _MEMORY.items()),
+        )
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.file, functools.partial(_write, text=text))
+            write_atomically(self.file, functools.partial(_write, lines=lines))
+            # Written as one JSON text by version 0.3.3 and earlier.
+            self.file.with_suffix(".json").unlink(missing_ok=True)
         except Exception as error:  # a cache that cannot be written only costs time
             # Not a warning: a strict build would fail for it.
             log.info("search cache not saved: %s", error)
@@ -284,5 +296,11 @@ def _prepare_share(
     return done
 
 
-def _write(path: Path, *, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
+def _encoded(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write(path: Path, *, lines: Iterable[str]) -> None:
+    with path.open("w", encoding="utf-8") as stream:
+        for line in lines:
+            stream.write(line + "\n")
