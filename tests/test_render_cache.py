@@ -4,7 +4,9 @@ byte for byte as one built without the cache; a page whose conversion warned is 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -111,3 +113,47 @@ def test_a_committed_cache_is_not_trusted(tmp_path: Path) -> None:
     assert completed.returncode != 0
     assert "committed under the cache folder" in completed.stderr
     assert "个文件被提交到了缓存目录 .cache/handbook/" in completed.stderr
+
+
+_HELD = """
+import json
+from pathlib import Path
+
+
+def on_env(env, config, files):
+    held = {
+        file.src_uri: [len(file.page.markdown), len(file.content_string), file.page.title]
+        for file in files.documentation_pages()
+        if file.page is not None
+    }
+    Path(config.config_file_path).with_name("held.json").write_text(json.dumps(held))
+"""
+
+
+@pytest.mark.parametrize("cache", ["cold", "warm"])
+def test_a_generated_pages_markdown_is_let_go_once_converted(
+    project: Path, tmp_path: Path, cache: str
+) -> None:
+    # MkDocs holds every page until the last is written; a national group's Markdown would be
+    # held twice over (the file's and the page's) beside the HTML.
+    (project / "held.py").write_text(_HELD, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + "\nhooks:\n  - held.py\n", encoding="utf-8")
+    if cache == "cold":
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+    try:
+        built = build_site(project, tmp_path / "site")
+    finally:
+        config.write_text(text, encoding="utf-8")
+    assert built.returncode == 0, built.stderr
+    held = json.loads((project / "held.json").read_text(encoding="utf-8"))
+    generated = {path: sizes for path, sizes in held.items() if path.startswith("roles/")}
+    roles = {f"roles/{path.stem}.md" for path in (project / "policies" / "roles").glob("*.yaml")}
+    assert set(generated) == {"roles/index.md", *roles}
+    for path, (markdown, source, title) in generated.items():
+        assert (markdown, source) == (0, 0), path
+        # The title comes from the front matter, read before the Markdown was let go.
+        assert title and not title.startswith("roles"), path
+    # A hand-written page is MkDocs' own: left as it is.
+    assert held["introduction.md"][0] > 0 and held["introduction.md"][1] > 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from material.plugins.search.plugin import SearchIndex
+
 from tests.conftest import REPO, TODAY
 from validator import search_index
 from validator.engine import run
@@ -26,8 +28,7 @@ def test_tuned_index_is_utf8_with_english_names_in_entity_titles(tmp_path: Path)
         {"location": "training/m-law-02/#_1", "title": "覆盖", "text": ""},
         {"location": "introduction/", "title": "简介", "text": ""},
     ]
-    index.write_text(json.dumps({"config": {}, "docs": entries}), encoding="utf-8")
-    search_index.tune(index, result.handbook)
+    search_index.write_index(index, {}, entries, search_index.english_titles(result.handbook))
     raw = index.read_text(encoding="utf-8")
     assert "\\u" not in raw
     docs = json.loads(raw)["docs"]
@@ -49,8 +50,65 @@ def test_empty_sections_under_a_heading_many_pages_share_are_dropped(tmp_path: P
         {"location": "training/m-b/#_2", "title": "课程大纲", "text": "<p>有内容</p>"},
         {"location": "training/system/#_3", "title": "培训类别", "text": ""},
     ]
-    index.write_text(json.dumps({"config": {}, "docs": entries}), encoding="utf-8")
-    search_index.tune(index, None)
+    search_index.write_index(index, {}, entries, {})
     kept = [doc["location"] for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]]
     # A page's own entry, a section with text and a heading no other page has all stay.
     assert kept == ["training/m-a/", "training/m-b/", "training/m-b/#_2", "training/system/#_3"]
+
+
+def test_a_large_index_is_written_in_batches_as_one_json_text(tmp_path: Path) -> None:
+    index = tmp_path / "search" / "search_index.json"
+    entries = [
+        {"location": f"p{n}/", "title": f"页 {n}", "text": f"<p>第 {n} 条</p>"} for n in range(1234)
+    ]
+    config = {"lang": ["zh"], "separator": "[\\s\u200b]"}
+    search_index.write_index(index, config, iter(entries), {})
+    written = json.loads(index.read_text(encoding="utf-8"))
+    assert written["config"] == config
+    assert written["docs"] == [{**entry, "text": f"第 {n} 条"} for n, entry in enumerate(entries)]
+    # The given entries are not changed: `mkdocs serve` keeps them for its next build.
+    assert entries[0]["text"] == "<p>第 0 条</p>"
+
+
+def _material_index(*locations: str) -> SearchIndex:
+    index = SearchIndex(lang=["zh"], separator="[\\s]", pipeline=[], fields={})
+    index.entries = [
+        {"location": where, "title": where, "text": f"<p>{where}</p>"} for where in locations
+    ]
+    return index
+
+
+def test_the_search_plugin_writes_only_its_settings_and_the_writer_the_whole_index(
+    tmp_path: Path,
+) -> None:
+    index = _material_index("a/", "b/")
+    writer = search_index.IndexWriter({"b/": "Bee"})
+    writer.wrap(index)
+    written_by_plugin = json.loads(index.generate_search_index(None))
+    assert written_by_plugin == {
+        "config": {"lang": ["zh"], "separator": "[\\s]", "pipeline": [], "fields": {}},
+        "docs": [],
+    }
+    writer.write(tmp_path)
+    written = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert written["config"] == written_by_plugin["config"]
+    assert [(doc["title"], doc["text"]) for doc in written["docs"]] == [
+        ("a/", "a/"),
+        ("b/ · Bee", "b/"),
+    ]
+    # Once written, a second call (a failed build's retry, say) writes nothing over it.
+    (tmp_path / "search" / "search_index.json").unlink()
+    writer.write(tmp_path)
+    assert not (tmp_path / "search").joinpath("search_index.json").exists()
+
+
+def test_a_dirty_rebuild_keeps_the_other_pages_entries(tmp_path: Path) -> None:
+    # `mkdocs serve --dirty` rebuilds the edited page only; Material merges the previous index.
+    previous = _material_index("a/", "a/#x", "b/")
+    index = _material_index("a/")
+    writer = search_index.IndexWriter({})
+    writer.wrap(index)
+    index.generate_search_index(previous)
+    writer.write(tmp_path)
+    written = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert [doc["location"] for doc in written["docs"]] == ["b/", "a/"]

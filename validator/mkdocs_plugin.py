@@ -7,14 +7,18 @@ away. Events:
 * ``on_config``: run the validator; stop the build with the findings as ``file:line`` lines if an
   error is not waived; fill the generated sections (``handbook:roles``...) into the author's
   navigation in ``mkdocs.yml``;
+* ``on_pre_build``: take over the writing of the search index (:mod:`validator.search_index`)
+  and let the search plugin reuse the entries of unchanged pages;
 * ``on_files``: add the generated pages as in-memory files, and list in the navigation any
   hand-written page of ``docs/`` that the author's navigation leaves out;
 * ``on_nav``: let page conversion reuse the HTML of pages unchanged since an earlier build;
 * ``on_page_content``: sanitise every page's HTML, a second line of defence behind the renderer's
-  escaping, so nothing from a pull request can put live markup on the intranet;
-* ``on_post_build``: write the downloads (data, workbook, PDFs) the pages link to, so a plain
-  ``mkdocs build`` or ``mkdocs serve`` has no dead link; unchanged PDFs come from a cache, and
-  the changed ones have been printing since ``on_config``, beside the pages being built.
+  escaping, so nothing from a pull request can put live markup on the intranet; let go of a
+  generated page's Markdown (a plugin that reads ``page.markdown`` later goes before this one);
+* ``on_post_build``: write the search index and the downloads (data, workbook, PDFs) the pages
+  link to, so a plain ``mkdocs build`` or ``mkdocs serve`` has no dead link; unchanged PDFs come
+  from a cache, and the changed ones have been printing since ``on_config``, beside the pages
+  being built.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from validator.render.provenance import edit_address
 from validator.render_cache import RenderCache, activate
 from validator.revision import committed_files
 from validator.search_cache import SearchCache, install_segment_memo
+from validator.search_index import IndexWriter
 from validator.versions import change_log
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -93,10 +98,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def __init__(self) -> None:
         self.site: Site | None = None
+        self.generated: frozenset[str] = frozenset()
+        """The site paths of the generated pages."""
         self.handbook: Handbook | None = None
+        """The validated handbook, kept after ``on_config`` only for the downloads."""
+        self.titles: dict[str, str] = {}
+        """English names of entity pages, for the search index."""
         self.offered = Downloads(pdf=False, workbook=False)
         self.root = Path(".")
         self.search: SearchCache | None = None
+        self.index: IndexWriter | None = None
         self.serving = False
         self.converted: RenderCache | None = None
         self.history: dict[object, object] = {}
@@ -142,8 +153,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 "政策文件校验未通过，见上面的 file:line 列表（handbook check 可以单独运行检查）。"
                 " Policy validation failed; see the file:line list above."
             )
-        self.handbook = result.handbook
         wanted = self.config.downloads
+        # A national group's model is 100 MB or more: past this event only the downloads use it.
+        self.handbook = result.handbook if wanted else None
+        self.titles = search_index.english_titles(result.handbook)
         self.offered = Downloads(pdf=wanted and pdf_available(), workbook=wanted)
         if wanted and not self.offered.pdf:
             log.warning("Chromium is not installed: the site links no PDFs (make installs it).")
@@ -166,12 +179,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Let the search plugin reuse the entries of pages unchanged since an earlier build."""
+        """Take over the writing of the search index, and let the search plugin reuse the entries
+        of pages unchanged since an earlier build."""
         self.search = None
-        if not self.config.search_cache or self.cache is None:
-            return
+        self.index = None
         for plugin in config.plugins.values():
             index = getattr(plugin, "search_index", None)
+            if IndexWriter.fits(index):
+                self.index = IndexWriter(self.titles)
+                self.index.wrap(index)
+            if not self.config.search_cache or self.cache is None:
+                continue
             if index is not None and hasattr(index, "add_entry_from_context"):
                 options = getattr(plugin, "config", {})
                 dictionaries = [options.get(k) for k in ("jieba_dict", "jieba_dict_user")]
@@ -199,6 +217,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             generated = file.src_uri in self.site.pages
             if not generated and file.src_uri not in listed and file.inclusion.is_in_nav():
                 config["nav"].append(file.src_uri)
+        self.generated = frozenset(self.site.pages)
+        if self.handbook is None:
+            # Only the downloads read the pages' Markdown after this; MkDocs' files hold it
+            # until each page is converted (see on_page_content).
+            self.site.pages.clear()
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -249,11 +272,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if not self.serving:
                 self.converted.prune()
             activate(None)
+        if self.index is not None:
+            self.index.write(Path(config.site_dir))
         if self.search is not None:
             self.search.save(prune=not self.serving)
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if index.is_file():
-            search_index.tune(index, self.handbook)
         if self.handbook is None or not self.offered.workbook:
             return
         try:
@@ -285,7 +307,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Remove anything executable from the page body (scripts, handlers, javascript: links)."""
+        """Remove anything executable from the page body (scripts, handlers, javascript: links);
+        let go of a generated page's Markdown."""
+        if page.file.src_uri in self.generated:
+            # Converted, a page's Markdown is not read again (its title is in its front matter),
+            # yet MkDocs holds every page until the last is written: 100 MB for a national group.
+            page.file.content_string = ""
+            page.markdown = ""
         return sanitise(html)
 
 

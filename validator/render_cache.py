@@ -88,6 +88,8 @@ class RenderCache:
             page.read_source(config)
             if not (self.folder / f"{self.key(page)}.json").is_file():
                 waiting.append(page)
+            else:
+                _unread(page)
         shares = in_forked_shares(
             len(waiting),
             worker_count(len(waiting), PARALLEL_FROM),
@@ -98,6 +100,8 @@ class RenderCache:
         for key, entry in done:
             self.ready[key] = entry
             self._write(key, entry)
+        for page in waiting:
+            _unread(page)
 
     def prune(self) -> None:
         """Forget the pages this build did not convert, so the cache never outgrows the site."""
@@ -120,6 +124,13 @@ class RenderCache:
         except (ToolError, OSError, UnicodeError):
             # A cache that cannot be written only costs time on the next build.
             logging.getLogger(__name__).debug("render cache not written", exc_info=True)
+
+
+def _unread(page: Page) -> None:
+    # MkDocs reads each page again before it converts it: a copy of every page's Markdown kept
+    # from here would be 100 MB for a national group.
+    page.markdown = None
+    page.meta = {}
 
 
 class _Warnings(logging.Handler):
