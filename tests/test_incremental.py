@@ -4,6 +4,7 @@ build produces exactly what a fresh one does."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import threading
@@ -270,3 +271,27 @@ def test_a_site_build_publishes_the_prints_it_keeps(tmp_path: Path) -> None:
             == len(list((project / "policies/roles").glob("*.yaml"))) + 1
         )
         assert {p.stat().st_ino for p in published} == {p.stat().st_ino for p in kept}
+
+
+def test_a_damaged_search_cache_only_costs_time(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("\n  - handbook\n", "\n  - handbook:\n      downloads: false\n"))
+    first = build_site(project, tmp_path / "first")
+    assert first.returncode == 0, first.stderr
+    fresh = (tmp_path / "first" / "search" / "search_index.json").read_bytes()
+    kept = project / ".cache" / "handbook" / "search-entries.jsonl"
+    header, line, *rest = kept.read_text(encoding="utf-8").splitlines()
+    key = json.loads(line)[0]
+    damages = {
+        "not entries": json.dumps([key, [1]]),
+        "an entry without its fields": json.dumps([key, [{}]]),
+        "nested past Python's limit": "[" * 100_000 + "]" * 100_000,
+        "cut short": line[: len(line) // 2],
+    }
+    for name, damaged in damages.items():
+        kept.write_text("\n".join([header, damaged, *rest]) + "\n", encoding="utf-8")
+        built = build_site(project, tmp_path / name)
+        assert built.returncode == 0, (name, built.stderr)
+        assert (tmp_path / name / "search" / "search_index.json").read_bytes() == fresh, name

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import build_site, commit_all, copy_project
+from validator.render import SEARCH_BOOSTS
 
 pytestmark = pytest.mark.slow
 
@@ -122,7 +126,9 @@ from pathlib import Path
 
 def on_env(env, config, files):
     held = {
-        file.src_uri: [len(file.page.markdown), len(file.content_string), file.page.title]
+        file.src_uri: [
+            len(file.page.markdown), len(file.content_string), file.page.title, file.page.meta
+        ]
         for file in files.documentation_pages()
         if file.page is not None
     }
@@ -151,9 +157,47 @@ def test_a_generated_pages_markdown_is_let_go_once_converted(
     generated = {path: sizes for path, sizes in held.items() if path.startswith("roles/")}
     roles = {f"roles/{path.stem}.md" for path in (project / "policies" / "roles").glob("*.yaml")}
     assert set(generated) == {"roles/index.md", *roles}
-    for path, (markdown, source, title) in generated.items():
+    for path, (markdown, source, title, meta) in generated.items():
         assert (markdown, source) == (0, 0), path
-        # The title comes from the front matter, read before the Markdown was let go.
-        assert title and not title.startswith("roles"), path
+        # The front matter stays: the page's title and what search makes of it.
+        boost = SEARCH_BOOSTS["roles/index.md" if path == "roles/index.md" else "roles/"]
+        assert meta == {"title": title, "search": {"boost": boost}}, path
     # A hand-written page is MkDocs' own: left as it is.
     assert held["introduction.md"][0] > 0 and held["introduction.md"][1] > 0
+
+
+def test_a_dirty_build_keeps_the_titles_of_the_pages_it_does_not_read(
+    project: Path, tmp_path: Path
+) -> None:
+    # `mkdocs build --dirty` (and `serve --dirty`) reads only the pages changed since the last
+    # build; the others keep what the previous reading gave them, their title included.
+    extra = project / "docs" / "extra-page.md"
+    extra.write_text("# 附加页面\n\n不在导航里的页面。\n", encoding="utf-8")
+    site = tmp_path / "site"
+    try:
+        assert build_site(project, site).returncode == 0
+        time.sleep(0.01)
+        (project / "docs" / "introduction.md").touch()
+        command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "--no-strict"]
+        command += ["--config-file", str(project / "mkdocs.yml"), "--site-dir", str(site)]
+        environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        dirty = subprocess.run(command, capture_output=True, text=True, env=environment)
+    finally:
+        extra.unlink()
+    assert dirty.returncode == 0, dirty.stderr
+    rebuilt = (site / "introduction" / "index.html").read_text(encoding="utf-8")
+    assert "附加页面" in rebuilt
+    assert ">None<" not in rebuilt and "None\n" not in rebuilt
+
+
+def test_a_cache_entry_that_cannot_be_removed_only_takes_room(
+    project: Path, tmp_path: Path
+) -> None:
+    stale = project / ".cache" / "handbook" / "html" / "stale.json"
+    stale.mkdir(parents=True)
+    try:
+        built = build_site(project, tmp_path / "site")
+        assert built.returncode == 0, built.stderr
+        assert stale.is_dir()
+    finally:
+        stale.rmdir()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+import yaml
 from material.plugins.search.plugin import SearchIndex
 
-from tests.conftest import REPO, TODAY
+from tests.conftest import REPO, TODAY, build_site, copy_project
 from validator import search_index
 from validator.engine import run
 
@@ -112,3 +114,35 @@ def test_a_dirty_rebuild_keeps_the_other_pages_entries(tmp_path: Path) -> None:
     writer.write(tmp_path)
     written = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert [doc["location"] for doc in written["docs"]] == ["b/", "a/"]
+
+
+@pytest.mark.slow
+def test_the_index_is_whole_whichever_plugin_comes_first(tmp_path: Path) -> None:
+    # Material writes the index's settings, the handbook plugin the entries after it.
+    indexes = []
+    for order in (["search", "handbook"], ["handbook", "search"]):
+        project = copy_project(tmp_path / order[0])
+        config = project / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        listed = "  - handbook\n"
+        assert text.count(listed) == 1
+        text = text.replace(listed, "")
+        handbook = "  - handbook:\n      downloads: false\n"
+        if order[0] == "handbook":
+            text = text.replace("\nplugins:\n", f"\nplugins:\n{handbook}", 1)
+        else:
+            text = text.replace(
+                "\n\n# The order of the site.", f"\n{handbook}\n# The order of the site."
+            )
+        config.write_text(text, encoding="utf-8")
+        plugins = yaml.safe_load(text)["plugins"]
+        assert [next(iter(plugin)) for plugin in plugins] == order
+        built = build_site(project, tmp_path / f"site-{order[0]}")
+        assert built.returncode == 0, built.stderr
+        index = tmp_path / f"site-{order[0]}" / "search" / "search_index.json"
+        indexes.append(index.read_bytes())
+    assert indexes[0] == indexes[1]
+    docs = json.loads(indexes[0])["docs"]
+    assert len(docs) > 100
+    # UTF-8, not the search plugin's escapes.
+    assert b"\\u" not in indexes[0].split(b'"docs":', 1)[1]

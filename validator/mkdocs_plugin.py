@@ -36,7 +36,7 @@ from mkdocs.config import config_options as options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -109,6 +109,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.search: SearchCache | None = None
         self.index: IndexWriter | None = None
         self.serving = False
+        self.dirty = False
         self.converted: RenderCache | None = None
         self.history: dict[object, object] = {}
         """Past commits checked and compared, kept across ``mkdocs serve`` rebuilds."""
@@ -119,8 +120,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         request must not be able to plant a page or a PDF that a later build publishes."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Remember whether this process serves the site (its builds may cover a few pages)."""
+        """Remember whether this process serves the site (its builds may cover a few pages) and
+        whether its builds are dirty (they read only the pages changed since the last)."""
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Validate once for this build; on success, render the pages and set the navigation."""
@@ -232,7 +235,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         activate(self.converted)
         if self.converted is not None:
             pages = [file.page for file in files.documentation_pages() if file.page is not None]
-            self.converted.prepare(pages, config, files)
+            self.converted.prepare(pages, config, files, dirty=self.dirty)
         return nav
 
     def on_env(
@@ -265,15 +268,22 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.printing.finish(cancel=True)
             self.printing = None
 
+    # After the search plugin's (priority 0), whichever comes first in mkdocs.yml: it writes
+    # the index's settings and leaves the entries to this; before the offline plugin's (-100),
+    # which reads the index.
+    @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the search index as UTF-8, and the downloads the pages link to."""
+        try:
+            if self.index is not None:
+                self.index.write(Path(config.site_dir))
+        except ToolError as error:
+            raise PluginError(error.text.get(self.config.lang)) from error
         if self.converted is not None:
             log.debug(f"pages converted: {self.converted.misses}, reused: {self.converted.hits}")
             if not self.serving:
                 self.converted.prune()
             activate(None)
-        if self.index is not None:
-            self.index.write(Path(config.site_dir))
         if self.search is not None:
             self.search.save(prune=not self.serving)
         if self.handbook is None or not self.offered.workbook:
@@ -308,7 +318,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Remove anything executable from the page body (scripts, handlers, javascript: links);
-        let go of a generated page's Markdown."""
+        let go of a generated page's Markdown: after this, ``page.markdown`` and the file's
+        content are empty (a plugin that reads them must do so by this event, listed before
+        ``handbook``); its front matter (``page.meta``: title, search settings) stays."""
         if page.file.src_uri in self.generated:
             # Converted, a page's Markdown is not read again (its title is in its front matter),
             # yet MkDocs holds every page until the last is written: 100 MB for a national group.

@@ -79,16 +79,19 @@ class RenderCache:
         if entry is not None:
             self._write(key, entry)
 
-    def prepare(self, pages: list[Page], config: MkDocsConfig, files: Files) -> None:
+    def prepare(
+        self, pages: list[Page], config: MkDocsConfig, files: Files, *, dirty: bool = False
+    ) -> None:
         """Convert the pages no earlier build converted on every core the machine gives the
         build (a national group's first build converts thousands); MkDocs then finds them
-        ready. Does nothing for a few pages, or where worker processes cannot be forked."""
+        ready. Does nothing for a few pages, or where worker processes cannot be forked.
+        ``dirty``: the build reads only the pages changed since the previous one."""
         waiting = []
         for page in pages:
             page.read_source(config)
             if not (self.folder / f"{self.key(page)}.json").is_file():
                 waiting.append(page)
-            else:
+            elif not dirty or page.file.is_modified():
                 _unread(page)
         shares = in_forked_shares(
             len(waiting),
@@ -101,13 +104,17 @@ class RenderCache:
             self.ready[key] = entry
             self._write(key, entry)
         for page in waiting:
-            _unread(page)
+            if not dirty or page.file.is_modified():
+                _unread(page)
 
     def prune(self) -> None:
         """Forget the pages this build did not convert, so the cache never outgrows the site."""
         for path in self.folder.glob("*.json"):
             if path.stem not in self.used:
-                path.unlink(missing_ok=True)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:  # a cache that cannot be pruned only takes room
+                    logging.getLogger(__name__).debug("not pruned: %s", path, exc_info=True)
 
     def _read(self, key: str) -> dict[str, Any] | None:
         try:
@@ -127,8 +134,9 @@ class RenderCache:
 
 
 def _unread(page: Page) -> None:
-    # MkDocs reads each page again before it converts it: a copy of every page's Markdown kept
-    # from here would be 100 MB for a national group.
+    # MkDocs reads each page again before it converts it (a dirty build, each page it converts:
+    # the others keep what they hold, their title included): a copy of every page's Markdown
+    # kept from here would be 100 MB for a national group.
     page.markdown = None
     page.meta = {}
 

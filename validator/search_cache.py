@@ -186,11 +186,13 @@ class SearchCache:
                 if not isinstance(header, dict) or header.get("salt") != self.salt:
                     return {}
                 for line in stream:
+                    if not line.strip():
+                        continue
                     key, entries = json.loads(line)
-                    if not isinstance(key, str) or not isinstance(entries, list):
+                    if not isinstance(key, str) or not _entries(entries):
                         return {}
                     pages[key] = entries
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError, RecursionError):
             return {}
         return pages
 
@@ -294,6 +296,15 @@ def _prepare_share(
         # Only remembered here: the build adds each page's entries in its own order.
         del index.entries[before:]
     return done
+
+
+def _entries(value: Any) -> bool:
+    """Whether ``value`` is a page's entries as the search plugin makes them."""
+    return isinstance(value, list) and all(
+        isinstance(entry, dict)
+        and all(isinstance(entry.get(field), str) for field in ("location", "title", "text"))
+        for entry in value
+    )
 
 
 def _encoded(value: Any) -> str:

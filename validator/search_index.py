@@ -24,6 +24,8 @@ search plugin's own writing held three times over (the text, its escapes, its by
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import re
 from collections import Counter
@@ -31,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from validator.exports.output import write_atomically
 from validator.model import Handbook
 
 _BLOCK_TAGS = re.compile(r"</?(?:p|ul|ol|li)>")
@@ -88,25 +91,21 @@ def write_index(
     path: Path, config: dict[str, Any], entries: Iterable[dict[str, Any]], titles: dict[str, str]
 ) -> None:
     """Write the search index at ``path``: ``config`` (the search plugin's settings) and the
-    tuned ``entries``, as compact UTF-8 JSON."""
+    tuned ``entries``, as compact UTF-8 JSON; in one step (never half an index under its name)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, functools.partial(_write_index, config, tuned(entries, titles)))
 
+
+def _write_index(config: dict[str, Any], entries: Iterator[dict[str, Any]], path: Path) -> None:
     def encoded(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as stream:
         stream.write(f'{{"config":{encoded(config)},"docs":[')
-        batch: list[dict[str, Any]] = []
-        first = True
-        for entry in [*tuned(entries, titles), None]:
-            if entry is not None:
-                batch.append(entry)
-                if len(batch) < _BATCH:
-                    continue
-            if batch:
-                stream.write(("" if first else ",") + encoded(batch)[1:-1])
-                first = False
-                batch = []
+        separator = ""
+        while batch := list(itertools.islice(entries, _BATCH)):
+            stream.write(separator + encoded(batch)[1:-1])
+            separator = ","
         stream.write("]}")
 
 
@@ -133,9 +132,9 @@ class IndexWriter:
 
         def settings_only(previous: Any) -> str:
             if previous is not None:
-                # `mkdocs serve --dirty`: Material merges the previous build's entries with
-                # this build's into `entries` as it generates.
-                generate(previous)
+                # `mkdocs serve --dirty` builds the edited page only: as Material does, the
+                # previous build's entries stand for the others (the next build merges again).
+                index.entries = _merged(previous.entries, index.entries)
             entries, index.entries = index.entries, []
             try:
                 head = generate(None)
@@ -152,3 +151,14 @@ class IndexWriter:
             config, entries = self._pending
             self._pending = None
             write_index(site_dir / "search" / "search_index.json", config, entries, self.titles)
+
+
+def _merged(previous: list[dict[str, Any]], built: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries of a dirty build, as Material's search plugin merges them: the built page's
+    (all of one page, the first being the page itself) replace that page's previous ones."""
+    if not built:
+        return previous
+    page = str(built[0].get("location", ""))
+    return [
+        entry for entry in previous if not str(entry.get("location", "")).startswith(page)
+    ] + built
