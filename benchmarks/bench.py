@@ -286,7 +286,14 @@ def serve_rebuild(name: str, project: Path, repeat: int) -> list[str]:
             samples.append(time.perf_counter() - start)
     finally:
         os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            # MkDocs' serve can miss a Ctrl-C that comes during a rebuild (an edit can start two
+            # rebuilds): the figures are taken, so it is stopped for good.
+            print(f"mkdocs serve ({name}) did not stop on SIGINT; killed", file=sys.stderr)
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
     report(f"serve_rebuild_{name}", samples)
     return [f"seconds serve_rebuild_{name} {statistics.median(samples):.2f}"]
 
