@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.3.3"
+__version__ = "0.3.4"
 
 if TYPE_CHECKING:
     from validator.engine import Result, run
