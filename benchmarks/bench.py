@@ -124,6 +124,9 @@ def report(name: str, samples: list[float], unit: str = "s") -> None:
 
 def main() -> int:
     """Generate the corpus if needed, measure, and print the figures and ratios."""
+    # A shell that starts the bench in the background has it ignore SIGINT, and so would the
+    # `mkdocs serve` it starts and stops with SIGINT; a handler of its own is reset on exec.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -289,8 +292,7 @@ def serve_rebuild(name: str, project: Path, repeat: int) -> list[str]:
         try:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            # MkDocs' serve can miss a Ctrl-C that comes during a rebuild (an edit can start two
-            # rebuilds): the figures are taken, so it is stopped for good.
+            # The figures are taken: a serve that will not stop must not hang the bench.
             print(f"mkdocs serve ({name}) did not stop on SIGINT; killed", file=sys.stderr)
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
