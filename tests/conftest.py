@@ -158,6 +158,17 @@ def build_site(
     )
 
 
+def without_downloads(project: Path, *, render_cache: bool = True) -> Path:
+    """``project`` with the handbook plugin writing no downloads (no PDFs to print), and with
+    ``render_cache`` as given."""
+    config = project / "mkdocs.yml"
+    options = "      downloads: false\n" + ("" if render_cache else "      render_cache: false\n")
+    text = config.read_text(encoding="utf-8")
+    assert text.count("\n  - handbook\n") == 1, "mkdocs.yml lists the plugin without options"
+    config.write_text(text.replace("\n  - handbook\n", f"\n  - handbook:\n{options}"), "utf-8")
+    return project
+
+
 def copy_project(destination: Path) -> Path:
     """A copy of everything a site build reads: mkdocs.yml, docs/, policies/, schemas/."""
     copy_repo_tree(destination)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import build_site, copy_project, copy_repo_tree
+from tests.conftest import build_site, copy_project, copy_repo_tree, without_downloads
 from validator.engine import run
 from validator.exports import pdf as pdf_module
 from validator.exports import write_downloads
@@ -274,10 +274,7 @@ def test_a_site_build_publishes_the_prints_it_keeps(tmp_path: Path) -> None:
 
 
 def test_a_damaged_search_cache_only_costs_time(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("\n  - handbook\n", "\n  - handbook:\n      downloads: false\n"))
+    project = without_downloads(copy_project(tmp_path / "project"))
     first = build_site(project, tmp_path / "first")
     assert first.returncode == 0, first.stderr
     fresh = (tmp_path / "first" / "search" / "search_index.json").read_bytes()

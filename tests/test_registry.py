@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, TODAY, build_site, commit_all, copy_project, copy_repo_tree
+from tests.conftest import (
+    REPO,
+    TODAY,
+    build_site,
+    commit_all,
+    copy_project,
+    copy_repo_tree,
+    without_downloads,
+)
 from validator.diff import compare
 from validator.engine import Result, run
 from validator.exports.json_export import handbook_json
@@ -288,15 +296,10 @@ NAV_LINK = re.compile(r'class="md-nav__link"[^>]*>\s*<span class="md-ellipsis">\
 
 @pytest.mark.slow
 def test_a_hand_written_page_joins_the_navigation(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+    project = without_downloads(copy_project(tmp_path / "project"))
     (project / "docs" / "glossary.md").write_text(
         "# 术语表\n\n**业主**：房屋的所有权人。\n", encoding="utf-8"
     )
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8").replace(
-        "  - handbook\n", "  - handbook:\n      downloads: false\n"
-    )
-    config.write_text(text, encoding="utf-8")
     completed = build_site(project, tmp_path / "site")
     assert completed.returncode == 0, completed.stderr
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -15,18 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import build_site, commit_all, copy_project
+from tests.conftest import build_site, commit_all, copy_project, without_downloads
 from validator.render import SEARCH_BOOSTS
 
 pytestmark = pytest.mark.slow
-
-
-def without_downloads(project: Path, *, render_cache: bool = True) -> Path:
-    config = project / "mkdocs.yml"
-    options = "      downloads: false\n" + ("" if render_cache else "      render_cache: false\n")
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("\n  - handbook\n", f"\n  - handbook:\n{options}"), "utf-8")
-    return project
 
 
 def pages(site: Path) -> dict[str, str]:

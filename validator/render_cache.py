@@ -87,12 +87,20 @@ class RenderCache:
         ready. Does nothing for a few pages, or where worker processes cannot be forked.
         ``dirty``: the build reads only the pages changed since the previous one."""
         waiting = []
+
+        def unread(page: Page) -> None:
+            # MkDocs reads the page again before converting it (a dirty build, only a changed
+            # one: the others keep their Markdown, and the title it gives them).
+            if not dirty or page.file.is_modified():
+                page.markdown = None
+                page.meta = {}
+
         for page in pages:
             page.read_source(config)
             if not (self.folder / f"{self.key(page)}.json").is_file():
                 waiting.append(page)
-            elif not dirty or page.file.is_modified():
-                _unread(page)
+            else:
+                unread(page)  # now: held for every page, the Markdown would be 100 MB
         shares = in_forked_shares(
             len(waiting),
             worker_count(len(waiting), PARALLEL_FROM),
@@ -104,8 +112,7 @@ class RenderCache:
             self.ready[key] = entry
             self._write(key, entry)
         for page in waiting:
-            if not dirty or page.file.is_modified():
-                _unread(page)
+            unread(page)
 
     def prune(self) -> None:
         """Forget the pages this build did not convert, so the cache never outgrows the site."""
@@ -131,14 +138,6 @@ class RenderCache:
         except (ToolError, OSError, UnicodeError):
             # A cache that cannot be written only costs time on the next build.
             logging.getLogger(__name__).debug("render cache not written", exc_info=True)
-
-
-def _unread(page: Page) -> None:
-    # MkDocs reads each page again before it converts it (a dirty build, each page it converts:
-    # the others keep what they hold, their title included): a copy of every page's Markdown
-    # kept from here would be 100 MB for a national group.
-    page.markdown = None
-    page.meta = {}
 
 
 class _Warnings(logging.Handler):

@@ -32,6 +32,7 @@ from typing import Any
 from validator.exports.output import write_atomically
 from validator.installed import package_versions
 from validator.parallel_load import in_forked_shares, worker_count
+from validator.search_index import compact_json
 from validator.word_table import LOOKUPS_BEFORE_LOADING, open_tokenizer, table_path, write_table
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -265,7 +266,7 @@ class SearchCache:
                 del _MEMORY[key]
         lines = itertools.chain(
             [json.dumps({"salt": self.salt}, ensure_ascii=False)],
-            (_encoded([key, entries]) for key, entries in _MEMORY.items()),
+            (compact_json([key, entries]) for key, entries in _MEMORY.items()),
         )
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
@@ -305,10 +306,6 @@ def _entries(value: Any) -> bool:
         and all(isinstance(entry.get(field), str) for field in ("location", "title", "text"))
         for entry in value
     )
-
-
-def _encoded(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _write(path: Path, *, lines: Iterable[str]) -> None:

@@ -96,15 +96,17 @@ def write_index(
     write_atomically(path, functools.partial(_write_index, config, tuned(entries, titles)))
 
 
-def _write_index(config: dict[str, Any], entries: Iterator[dict[str, Any]], path: Path) -> None:
-    def encoded(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+def compact_json(value: Any) -> str:
+    """``value`` as JSON the way the search plugin writes it, but as UTF-8 text (no escapes)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
+
+def _write_index(config: dict[str, Any], entries: Iterator[dict[str, Any]], path: Path) -> None:
     with path.open("w", encoding="utf-8") as stream:
-        stream.write(f'{{"config":{encoded(config)},"docs":[')
+        stream.write(f'{{"config":{compact_json(config)},"docs":[')
         separator = ""
         while batch := list(itertools.islice(entries, _BATCH)):
-            stream.write(separator + encoded(batch)[1:-1])
+            stream.write(separator + compact_json(batch)[1:-1])
             separator = ","
         stream.write("]}")
 
