@@ -24,6 +24,7 @@ import pytest
 import validator.cli
 from tests.conftest import CASES, build_site, case_root, commit_all, copy_project
 from validator.baseline import MAX_BASELINE_BYTES
+from validator.guarded_read import Confinement, Refused, read_bytes
 
 Cli = Callable[..., tuple[int, str, str]]
 TODAY = ["--today", "2026-11-25"]
@@ -203,6 +204,36 @@ def test_baseline_linked_to_dev_zero_is_a_tool_error(
     assert one_clean_line(err).endswith(
         "This is not a regular file (a pipe, socket or device); it is not read."
     )
+
+
+def test_a_confined_read_follows_every_link_in_the_path(tmp_path: Path) -> None:
+    """One confinement serves a whole tree's reads, resolving each folder once; a link (to a
+    file or a folder) or a ``..`` that leads out is refused, one that stays in is read."""
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (root / "policies" / "roles").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("secret\n", encoding="utf-8")
+    (root / "policies" / "roles" / "guard.yaml").write_text("guard\n", encoding="utf-8")
+    (root / "policies" / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "policies" / "roles" / "out.yaml").symlink_to(outside / "secret.yaml")
+    (root / "policies" / "roles" / "in.yaml").symlink_to(root / "policies" / "roles" / "guard.yaml")
+    linked_root = tmp_path / "checkout"
+    linked_root.symlink_to(root, target_is_directory=True)
+    for top, confined in ((root, root), (linked_root, linked_root), (root, linked_root)):
+        confinement = Confinement(confined)
+        read = {
+            name: read_bytes(top / "policies" / name, 100, confinement)
+            for name in ("roles/guard.yaml", "roles/in.yaml")
+        }
+        assert read == {"roles/guard.yaml": b"guard\n", "roles/in.yaml": b"guard\n"}
+        for name in ("linked/secret.yaml", "roles/out.yaml", "roles/../../../outside/secret.yaml"):
+            with pytest.raises(Refused) as refused:
+                read_bytes(top / "policies" / name, 100, confinement)
+            assert refused.value.kind == "outside"
+    # The folder turned into a link to outside: the next check's confinement sees the link.
+    (root / "policies" / "roles").rename(tmp_path / "moved")
+    (root / "policies" / "roles").symlink_to(outside, target_is_directory=True)
+    assert not Confinement(root).holds(root / "policies" / "roles" / "secret.yaml")
 
 
 # --- values that crashed the later stages -----------------------------------------------------

@@ -66,19 +66,50 @@ def is_loop(path: Path) -> bool:
 
 def inside(path: Path, root: Path) -> bool:
     """True when ``path``, with every link resolved, lies within ``root``."""
+    return Confinement(root).holds(path)
+
+
+class Confinement:
+    """Whether paths resolve inside one root, for reading many files: the root and each folder
+    are resolved once (a national group's tree holds thousands of files in a few folders, and
+    resolving every file's path afresh was a tenth of its check)."""
+
+    def __init__(self, root: Path) -> None:
+        self._top = _real(root)
+        self._folders: dict[Path, str | None] = {}
+
+    def holds(self, path: Path) -> bool:
+        """True when ``path``, with every link resolved, lies within the root."""
+        if self._top is None:
+            return False
+        if path.name in ("", ".", "..") or os.path.islink(path):
+            real = _real(path)
+        else:
+            if path.parent not in self._folders:
+                self._folders[path.parent] = _real(path.parent)
+            folder = self._folders[path.parent]
+            real = None if folder is None else os.path.join(folder, path.name)
+        return real is not None and (
+            real == self._top or real.startswith(os.path.join(self._top, ""))
+        )
+
+
+def _real(path: Path) -> str | None:
     try:
-        real, top = os.path.realpath(path), os.path.realpath(root)
+        return os.path.realpath(path)
     except (OSError, ValueError):
-        return False
-    return real == top or real.startswith(os.path.join(top, ""))
+        return None
 
 
-def read_bytes(path: Path, max_bytes: int, root: Path | None = None) -> bytes:
+def read_bytes(path: Path, max_bytes: int, root: Path | Confinement | None = None) -> bytes:
     """The bytes of the regular file ``path``, at most ``max_bytes`` of them.
 
-    With ``root``, the file must resolve inside it. Raises :class:`Refused`.
+    With ``root`` (a folder, or a :class:`Confinement` when reading many files), the file must
+    resolve inside it. Raises :class:`Refused`.
     """
-    if root is not None and not inside(path, root):
+    if isinstance(root, Path):
+        root = Confinement(root)
+    if root is not None and not root.holds(path):
         raise Refused(OUTSIDE, "outside")
     try:
         descriptor = os.open(path, _OPEN_FLAGS)

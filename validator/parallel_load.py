@@ -12,17 +12,19 @@ the usual way (Linux). Anywhere else the files are parsed here, one after anothe
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 from validator.findings import Text
-from validator.guarded_read import Refused, read_bytes
+from validator.guarded_read import Confinement, Refused, read_bytes
 from validator.loader import Limits, LoadResult, load_bytes
 
 PARALLEL_FROM = 400
@@ -34,17 +36,29 @@ Outcome = LoadResult | tuple[Text, str]
 
 def load_files(paths: list[tuple[Path, str]], root: Path, limits: Limits) -> list[Outcome]:
     """The outcome of reading each ``(path, display name)``, in the order given."""
+    # Every file is read first: the workers inherit the bytes, and a share is weighed by its
+    # lines, which predict the parsing far better than bytes do (Chinese text is cheap to parse).
+    confinement = Confinement(root)
+    read = [_read(path, confinement, limits) for path, _ in paths]
+
+    def parse(start: int, stop: int) -> list[Outcome]:
+        return [
+            raw if isinstance(raw, tuple) else load_bytes(raw, display, limits)
+            for raw, (_, display) in zip(read[start:stop], paths[start:stop], strict=True)
+        ]
+
     shares = in_forked_shares(
         len(paths),
         _worker_count(len(paths)),
-        lambda start, stop: _load_part(paths[start:stop], root, limits),
+        parse,
+        weights=[raw.count(b"\n") if isinstance(raw, bytes) else 0 for raw in read],
     )
     if shares is None:
-        return _load_part(paths, root, limits)
+        return parse(0, len(paths))
     outcomes: list[Outcome] = []
     for (start, stop), outcome in shares:
-        # A lost worker must not lose its files: they are read here.
-        outcomes += outcome if outcome is not None else _load_part(paths[start:stop], root, limits)
+        # A lost worker must not lose its files: they are parsed here.
+        outcomes += outcome if outcome is not None else parse(start, stop)
     return outcomes
 
 
@@ -55,22 +69,32 @@ _WORK: list[Callable[[int, int], Any]] = []
 
 
 def in_forked_shares(
-    count: int, workers: int, work: Callable[[int, int], list[T]]
+    count: int,
+    workers: int,
+    work: Callable[[int, int], list[T]],
+    *,
+    weights: Sequence[int] | None = None,
+    here: bool = True,
 ) -> list[tuple[tuple[int, int], list[T] | None]] | None:
     """``work(start, stop)`` over ``count`` items in ``workers + 1`` shares: this process does
     the first, forked workers the others (``workers`` from :func:`worker_count`). Each share's
     ``(start, stop)`` and result, None where its worker was lost (the caller does those items
-    itself). None without workers: the caller does everything as usual."""
+    itself). None without workers: the caller does everything as usual.
+
+    ``weights`` (one per item: its size, say) makes the shares about equally heavy rather than
+    equally long, so no process waits long for another. Without ``here``, one more worker takes
+    this process's share and this process only waits: work that leaves much garbage behind
+    then leaves none in a process whose peak memory matters (a site build's)."""
     if workers == 0 or count == 0:
         return None
-    share = -(-count // (workers + 1))
-    bounds = [(start, min(start + share, count)) for start in range(0, count, share)]
+    bounds = share_bounds(weights if weights is not None else [1] * count, workers + 1)
+    forked = bounds[1:] if here else bounds
     _WORK[:] = [work]
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=max(1, len(bounds) - 1), mp_context=context) as pool:
-            pending = [pool.submit(_run_share, *bound) for bound in bounds[1:]]
-            results: list[list[T] | None] = [work(*bounds[0])]
+        with ProcessPoolExecutor(max_workers=max(1, len(forked)), mp_context=context) as pool:
+            pending = [pool.submit(_run_share, *bound) for bound in forked]
+            results: list[list[T] | None] = [work(*bounds[0])] if here else []
             for future in pending:
                 try:
                     results.append(future.result())
@@ -79,6 +103,24 @@ def in_forked_shares(
     finally:
         _WORK.clear()
     return list(zip(bounds, results, strict=True))
+
+
+def share_bounds(weights: Sequence[int], shares: int) -> list[tuple[int, int]]:
+    """At most ``shares`` consecutive ``(start, stop)`` ranges covering the items, none empty,
+    each weighing as near as it can to its part of the total (an item weighs at least 1)."""
+    totals = list(itertools.accumulate(max(1, weight) for weight in weights))
+    cuts = [0]
+    for part in range(1, shares):
+        target = totals[-1] * part / shares if totals else 0
+        # The cut whose weight before it is nearest the target, after the previous cut.
+        after = bisect.bisect_left(totals, target)
+        cut = after + 1
+        if after > 0 and target - totals[after - 1] <= totals[min(after, len(totals) - 1)] - target:
+            cut = after
+        if cuts[-1] < cut < len(totals):
+            cuts.append(cut)
+    cuts.append(len(totals))
+    return [(start, stop) for start, stop in itertools.pairwise(cuts) if start < stop]
 
 
 def _run_share(start: int, stop: int) -> Any:
@@ -101,14 +143,9 @@ def worker_count(items: int, least: int) -> int:
     return max(0, min(cores, 8, items // max(1, least // 2)) - 1)
 
 
-def _load_part(paths: list[tuple[Path, str]], root: Path, limits: Limits) -> list[Outcome]:
-    outcomes: list[Outcome] = []
-    for path, display in paths:
-        try:
-            raw = read_bytes(path, limits.max_bytes, root)
-        except Refused as refusal:
-            # The exception itself does not survive the trip between processes; its parts do.
-            outcomes.append((refusal.reason, refusal.kind))
-            continue
-        outcomes.append(load_bytes(raw, display, limits))
-    return outcomes
+def _read(path: Path, root: Confinement, limits: Limits) -> bytes | tuple[Text, str]:
+    try:
+        return read_bytes(path, limits.max_bytes, root)
+    except Refused as refusal:
+        # The exception itself does not survive the trip between processes; its parts do.
+        return refusal.reason, refusal.kind
