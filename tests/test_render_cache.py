@@ -193,3 +193,19 @@ def test_a_cache_entry_that_cannot_be_removed_only_takes_room(
         assert stale.is_dir()
     finally:
         stale.rmdir()
+
+
+def test_pages_converted_by_the_workers_are_used_when_the_cache_cannot_be_written(
+    project: Path, tmp_path: Path
+) -> None:
+    unwritable = without_downloads(copy_project(tmp_path / "unwritable"))
+    (unwritable / ".cache" / "handbook").mkdir(parents=True)
+    (unwritable / ".cache" / "handbook" / "html").write_text("not a folder", encoding="utf-8")
+    built = build_site(unwritable, tmp_path / "site", verbose=True)
+    assert built.returncode == 0, built.stderr
+    # Every page was converted once, by the workers, and came back to the build: none was
+    # converted a second time in the build itself.
+    count = len([p for p in pages(tmp_path / "site") if p != "404.html"])
+    assert f"pages converted: 0, reused: {count}" in built.stderr
+    assert build_site(project, tmp_path / "cached").returncode == 0
+    assert pages(tmp_path / "site") == pages(tmp_path / "cached")

@@ -47,7 +47,7 @@ class RenderCache:
         self.hits = 0
         self.misses = 0
         self.ready: dict[str, dict[str, Any]] = {}
-        """Pages :meth:`prepare` converted for this build."""
+        """Pages :meth:`prepare` converted for this build that could not be written."""
         context = [
             str(_FORMAT),
             package_versions("mkdocs", "markdown", "mkdocs-material", "pymdown-extensions"),
@@ -95,24 +95,26 @@ class RenderCache:
                 page.markdown = None
                 page.meta = {}
 
+        weights = []
         for page in pages:
             page.read_source(config)
             if not (self.folder / f"{self.key(page)}.json").is_file():
                 waiting.append(page)
-            else:
-                unread(page)  # now: held for every page, the Markdown would be 100 MB
+                weights.append(len(page.markdown or ""))
+            # Held for every page, the Markdown would be 100 MB, in this process and in every
+            # worker forked from it; a share reads its pages again.
+            unread(page)
         shares = in_forked_shares(
             len(waiting),
             worker_count(len(waiting), PARALLEL_FROM),
-            functools.partial(_convert_share, waiting, config, files, self),
+            functools.partial(_convert_share, waiting, config, files, self, unread),
+            weights=weights,
+            here=False,
         )
-        # A lost worker's pages are converted as usual later.
-        done = [entry for _, result in shares or () for entry in result or ()]
-        for key, entry in done:
-            self.ready[key] = entry
-            self._write(key, entry)
-        for page in waiting:
-            unread(page)
+        # Each share wrote its entries to the cache as it went, where MkDocs reads them like an
+        # earlier build's; only those that could not be written come back. A lost worker's
+        # pages are converted as usual later.
+        self.ready.update(entry for _, result in shares or () for entry in result or ())
 
     def prune(self) -> None:
         """Forget the pages this build did not convert, so the cache never outgrows the site."""
@@ -130,7 +132,8 @@ class RenderCache:
             return None
         return entry if isinstance(entry, dict) else None
 
-    def _write(self, key: str, entry: dict[str, Any]) -> None:
+    def _write(self, key: str, entry: dict[str, Any]) -> bool:
+        """Keep ``entry`` for later builds; whether it could be written."""
         text = json.dumps(entry, ensure_ascii=False)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -138,6 +141,8 @@ class RenderCache:
         except (ToolError, OSError, UnicodeError):
             # A cache that cannot be written only costs time on the next build.
             logging.getLogger(__name__).debug("render cache not written", exc_info=True)
+            return False
+        return True
 
 
 class _Warnings(logging.Handler):
@@ -177,18 +182,29 @@ PARALLEL_FROM = 60
 
 
 def _convert_share(
-    pages: list[Page], config: MkDocsConfig, files: Files, cache: RenderCache, start: int, stop: int
+    pages: list[Page],
+    config: MkDocsConfig,
+    files: Files,
+    cache: RenderCache,
+    unread: Callable[[Page], None],
+    start: int,
+    stop: int,
 ) -> list[tuple[str, dict[str, Any]]]:
-    if start > 0:
-        # In a worker (the first share is this process's): its warnings would be printed twice,
-        # since a page that warns is converted again in the build itself, which reports it.
-        logging.getLogger("mkdocs").handlers.clear()
-    done = []
+    """Convert ``pages[start:stop]``, writing each entry to the cache at once (a share of a
+    national group's pages holds hundreds of megabytes of HTML); the entries that could not be
+    written are returned."""
+    # In a worker: its warnings would be printed twice, since a page that warns is converted
+    # again in the build itself, which reports it.
+    logging.getLogger("mkdocs").handlers.clear()
+    unwritten = []
     for page in pages[start:stop]:
+        page.read_source(config)
+        key = cache.key(page)
         entry = _convert(page, config, files)
-        if entry is not None:
-            done.append((cache.key(page), entry))
-    return done
+        unread(page)
+        if entry is not None and not cache._write(key, entry):
+            unwritten.append((key, entry))
+    return unwritten
 
 
 def _convert(page: Page, config: MkDocsConfig, files: Files) -> dict[str, Any] | None:

@@ -240,7 +240,11 @@ class SearchCache:
                 waiting.append((key, page))
         workers = worker_count(len(waiting), PARALLEL_FROM)
         shares = in_forked_shares(
-            len(waiting), workers, functools.partial(_prepare_share, waiting, self._index, compute)
+            len(waiting),
+            workers,
+            functools.partial(_prepare_share, waiting, self._index, compute, self.segments),
+            weights=[len(page.content) for _, page in waiting],
+            here=False,
         )
         if shares is None:
             return
@@ -286,6 +290,7 @@ def _prepare_share(
     waiting: list[tuple[str, Any]],
     index: Any,
     compute: Callable[[Any], None],
+    segments: SegmentMemo | None,
     start: int,
     stop: int,
 ) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -296,6 +301,10 @@ def _prepare_share(
         done.append((key, index.entries[before:]))
         # Only remembered here: the build adds each page's entries in its own order.
         del index.entries[before:]
+    if start == 0 and segments is not None:
+        # The shares are prepared in workers, so the build itself never loads jieba's
+        # dictionary (nor holds it): the first share keeps it for later builds.
+        segments.keep_table()
     return done
 
 
