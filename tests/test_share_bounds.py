@@ -49,6 +49,7 @@ def test_work_shared_out_without_this_process_runs_only_in_workers() -> None:
     assert {pid for pid, _ in here[0][1] or ()} == {os.getpid()}
     assert os.getpid() not in {pid for pid, _ in here[1][1] or ()}
     away = in_forked_shares(10, 1, who, here=False)
-    assert away is not None and [bounds for bounds, _ in away] == [(0, 5), (5, 10)]
+    # In smaller shares, which the two workers take in turn.
+    assert away is not None and len(away) == 10
     assert [item for _, done in away for _, item in done or ()] == list(range(10))
     assert os.getpid() not in {pid for _, done in away for pid, _ in done or ()}

@@ -63,6 +63,7 @@ def load_files(paths: list[tuple[Path, str]], root: Path, limits: Limits) -> lis
 
 
 T = TypeVar("T")
+_PIECES_PER_WORKER = 8
 _WORK: list[Callable[[int, int], Any]] = []
 """The work of :func:`in_forked_shares`: set before the workers start, so they inherit it
 (closures included, which could not be sent to them)."""
@@ -82,17 +83,21 @@ def in_forked_shares(
     itself). None without workers: the caller does everything as usual.
 
     ``weights`` (one per item: its size, say) makes the shares about equally heavy rather than
-    equally long, so no process waits long for another. Without ``here``, one more worker takes
-    this process's share and this process only waits: work that leaves much garbage behind
-    then leaves none in a process whose peak memory matters (a site build's)."""
+    equally long, so no process waits long for another. Without ``here``, this process only
+    waits: ``workers + 1`` forked workers take smaller shares in turn as each finishes one
+    (however well weighed, two halves of a site's pages end seconds apart), and work that
+    leaves much garbage behind leaves none in a process whose peak memory matters (a site
+    build's)."""
     if workers == 0 or count == 0:
         return None
-    bounds = share_bounds(weights if weights is not None else [1] * count, workers + 1)
+    pieces = workers + 1 if here else (workers + 1) * _PIECES_PER_WORKER
+    bounds = share_bounds(weights if weights is not None else [1] * count, pieces)
     forked = bounds[1:] if here else bounds
     _WORK[:] = [work]
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=max(1, len(forked)), mp_context=context) as pool:
+        processes = max(1, len(forked) if here else min(len(forked), workers + 1))
+        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
             pending = [pool.submit(_run_share, *bound) for bound in forked]
             results: list[list[T] | None] = [work(*bounds[0])] if here else []
             for future in pending:
