@@ -230,6 +230,10 @@ def test_a_confined_read_follows_every_link_in_the_path(tmp_path: Path) -> None:
             with pytest.raises(Refused) as refused:
                 read_bytes(top / "policies" / name, 100, confinement)
             assert refused.value.kind == "outside"
+    # A name no file can have is refused like a link out, as before.
+    with pytest.raises(Refused) as refused:
+        read_bytes(root / "policies" / "roles" / "a\0b.yaml", 100, root)
+    assert refused.value.kind == "outside"
     # The folder turned into a link to outside: the next check's confinement sees the link.
     (root / "policies" / "roles").rename(tmp_path / "moved")
     (root / "policies" / "roles").symlink_to(outside, target_is_directory=True)

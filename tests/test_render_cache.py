@@ -210,3 +210,22 @@ def test_pages_converted_by_the_workers_are_used_when_the_cache_cannot_be_writte
     plain = without_downloads(copy_project(tmp_path / "plain"), render_cache=False)
     assert build_site(plain, tmp_path / "uncached").returncode == 0
     assert pages(tmp_path / "site") == pages(tmp_path / "uncached")
+
+
+def test_what_a_stopped_worker_left_half_written_is_removed_once_surely_stale(
+    project: Path, tmp_path: Path
+) -> None:
+    folder = project / ".cache" / "handbook"
+    (folder / "html").mkdir(parents=True, exist_ok=True)
+    stale = [folder / "html" / ".0123.json.ab12cd34.tmp", folder / ".words-0011223344556677.tmp"]
+    fresh = folder / "html" / ".4567.json.ef56ab78.tmp"
+    for path in [*stale, fresh]:
+        path.write_text("half", encoding="utf-8")
+    two_hours_ago = time.time() - 7200
+    for path in stale:
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    built = build_site(project, tmp_path / "site")
+    assert built.returncode == 0, built.stderr
+    # A recent one may be another build's work in progress.
+    assert [path.exists() for path in [*stale, fresh]] == [False, False, True]
+    fresh.unlink()

@@ -80,7 +80,7 @@ class Confinement:
 
     def holds(self, path: Path) -> bool:
         """True when ``path``, with every link resolved, lies within the root."""
-        if self._top is None:
+        if self._top is None or "\0" in str(path):
             return False
         if path.name in ("", ".", "..") or os.path.islink(path):
             real = _real(path)
@@ -107,8 +107,8 @@ def read_bytes(path: Path, max_bytes: int, root: Path | Confinement | None = Non
     With ``root`` (a folder, or a :class:`Confinement` when reading many files), the file must
     resolve inside it. Raises :class:`Refused`.
     """
-    if isinstance(root, Path):
-        root = Confinement(root)
+    if root is not None and not isinstance(root, Confinement):
+        root = Confinement(Path(root))
     if root is not None and not root.holds(path):
         raise Refused(OUTSIDE, "outside")
     try:

@@ -28,7 +28,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from validator.errors import ToolError
-from validator.exports.output import write_atomically
+from validator.exports.output import remove_stale_scratch, write_atomically
 from validator.installed import package_versions
 from validator.parallel_load import in_forked_shares, worker_count
 
@@ -117,13 +117,15 @@ class RenderCache:
         self.ready.update(entry for _, result in shares or () for entry in result or ())
 
     def prune(self) -> None:
-        """Forget the pages this build did not convert, so the cache never outgrows the site."""
+        """Forget the pages this build did not convert, so the cache never outgrows the site,
+        and what a worker stopped while writing left behind."""
         for path in self.folder.glob("*.json"):
             if path.stem not in self.used:
                 try:
                     path.unlink(missing_ok=True)
                 except OSError:  # a cache that cannot be pruned only takes room
                     logging.getLogger(__name__).debug("not pruned: %s", path, exc_info=True)
+        remove_stale_scratch(self.folder, ".*.tmp")
 
     def _read(self, key: str) -> dict[str, Any] | None:
         try:
@@ -204,6 +206,9 @@ def _convert_share(
         unread(page)
         if entry is not None and not cache._write(key, entry):
             unwritten.append((key, entry))
+        # Kept on the page, a share's HTML would stay with its worker to the end.
+        page.content, page.toc = None, TableOfContents([])
+        page.present_anchor_ids = page.links_to_anchors = None
     return unwritten
 
 

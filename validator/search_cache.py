@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from validator.exports.output import write_atomically
+from validator.exports.output import remove_stale_scratch, write_atomically
 from validator.installed import package_versions
 from validator.parallel_load import in_forked_shares, worker_count
 from validator.search_index import compact_json
@@ -105,7 +105,8 @@ class SegmentMemo:
             if tokenizer is self.jieba:
                 raise
             # A table damaged inside (a crash while it was written, say) is set aside: this
-            # build loads jieba's dictionary, and writes a new table from it at the end.
+            # process loads jieba's dictionary, and writes a new table from it once its share
+            # of pages (or the build) is done.
             log.info("jieba's word table is damaged (%s); it is written again", error)
             self._opened = (self.jieba, None)
             if self.table is not None:
@@ -262,6 +263,8 @@ class SearchCache:
         log.debug("search cache: %d pages reused, %d prepared", self.hits, self.misses)
         if self.segments is not None:
             self.segments.keep_table()
+            if self.segments.table is not None:
+                remove_stale_scratch(self.segments.table.parent, ".words-*.tmp")
         if not self.misses and (not prune or len(self.used) == len(_MEMORY)):
             return
         if prune:
@@ -301,9 +304,10 @@ def _prepare_share(
         done.append((key, index.entries[before:]))
         # Only remembered here: the build adds each page's entries in its own order.
         del index.entries[before:]
-    if start == 0 and segments is not None:
+    if segments is not None:
         # The shares are prepared in workers, so the build itself never loads jieba's
-        # dictionary (nor holds it): the first share keeps it for later builds.
+        # dictionary (nor holds it): a worker that loaded it keeps it for later builds, unless
+        # another did (each table is written whole under a new name, then renamed).
         segments.keep_table()
     return done
 

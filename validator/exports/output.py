@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 import shutil
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -80,6 +81,22 @@ def share_file(source: Path, target: Path) -> None:
     Sharing is safe because no export file, kept or published, is ever changed in place: each
     is only replaced (:func:`write_atomically`) or removed."""
     _replace(target, functools.partial(_link_or_copy, source))
+
+
+SCRATCH_LIFETIME = 3600
+"""Seconds after which a half-written file is surely no running process's work in progress."""
+
+
+def remove_stale_scratch(folder: Path, pattern: str) -> None:
+    """Remove the files matching ``pattern`` in ``folder`` older than :data:`SCRATCH_LIFETIME`:
+    what a process stopped while writing (a killed worker) left behind."""
+    stale = time.time() - SCRATCH_LIFETIME
+    for path in folder.glob(pattern):
+        try:
+            if path.stat().st_mtime < stale:
+                path.unlink()
+        except OSError:  # only takes room
+            continue
 
 
 def _replace(target: Path, make: Callable[[Path], None]) -> None:
