@@ -64,6 +64,8 @@ def load_files(paths: list[tuple[Path, str]], root: Path, limits: Limits) -> lis
 
 T = TypeVar("T")
 _PIECES_PER_WORKER = 8
+"""Shares per worker when workers take them in turn: small enough that they end close
+together, few enough that sending each back costs little."""
 _WORK: list[Callable[[int, int], Any]] = []
 """The work of :func:`in_forked_shares`: set before the workers start, so they inherit it
 (closures included, which could not be sent to them)."""

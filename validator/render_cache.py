@@ -192,11 +192,11 @@ def _convert_share(
     start: int,
     stop: int,
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Convert ``pages[start:stop]``, writing each entry to the cache at once (a share of a
-    national group's pages holds hundreds of megabytes of HTML); the entries that could not be
-    written are returned."""
-    # In a worker: its warnings would be printed twice, since a page that warns is converted
-    # again in the build itself, which reports it.
+    """In a worker (never in the build itself: see ``here=False`` above), convert
+    ``pages[start:stop]`` and write each entry to the cache at once (half a national group's
+    pages is some 60 MB of HTML); the entries that could not be written are returned."""
+    # Its warnings would be printed twice, since a page that warns is converted again in the
+    # build itself, which reports it.
     logging.getLogger("mkdocs").handlers.clear()
     unwritten = []
     for page in pages[start:stop]:
