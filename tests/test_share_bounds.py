@@ -4,6 +4,7 @@ runs where it is asked to."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -52,4 +53,19 @@ def test_work_shared_out_without_this_process_runs_only_in_workers() -> None:
     # In smaller shares, which the two workers take in turn.
     assert away is not None and len(away) == 10
     assert [item for _, done in away for _, item in done or ()] == list(range(10))
+    assert os.getpid() not in {pid for _, done in away for pid, _ in done or ()}
+
+
+def test_shares_a_lost_worker_took_are_done_again_by_workers(tmp_path: Path) -> None:
+    lost_once = tmp_path / "lost-once"
+
+    def dies_once(start: int, stop: int) -> list[tuple[int, int]]:
+        if start == 0 and not lost_once.exists():
+            lost_once.touch()
+            os._exit(1)  # as the memory killer would stop it
+        return [(os.getpid(), item) for item in range(start, stop)]
+
+    away = in_forked_shares(40, 1, dies_once, here=False)
+    assert lost_once.exists() and away is not None
+    assert [item for _, done in away for _, item in done or ()] == list(range(40))
     assert os.getpid() not in {pid for _, done in away for pid, _ in done or ()}

@@ -19,7 +19,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -89,7 +89,7 @@ def in_forked_shares(
     waits: ``workers + 1`` forked workers take smaller shares in turn as each finishes one
     (however well weighed, two halves of a site's pages end seconds apart), and work that
     leaves much garbage behind leaves none in a process whose peak memory matters (a site
-    build's)."""
+    build's); the shares of a lost worker are then tried once more in fresh workers."""
     if workers == 0 or count == 0:
         return None
     pieces = workers + 1 if here else (workers + 1) * _PIECES_PER_WORKER
@@ -97,19 +97,45 @@ def in_forked_shares(
     forked = bounds[1:] if here else bounds
     _WORK[:] = [work]
     try:
-        context = multiprocessing.get_context("fork")
         processes = max(1, len(forked) if here else min(len(forked), workers + 1))
-        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-            pending = [pool.submit(_run_share, *bound) for bound in forked]
-            results: list[list[T] | None] = [work(*bounds[0])] if here else []
-            for future in pending:
-                try:
-                    results.append(future.result())
-                except Exception:
-                    results.append(None)
+        if here:
+            with _pool(processes) as pool:
+                pending = [pool.submit(_run_share, *bound) for bound in forked]
+                results = [work(*bounds[0]), *_gathered(pending)]
+        else:
+            results = _in_pool(processes, bounds)
+            lost = [bound for bound, result in zip(bounds, results, strict=True) if result is None]
+            if lost:
+                # A worker that dies (the memory killer, say) breaks the pool and every share
+                # not yet done is lost with it: those are tried once more in a fresh pool rather
+                # than left to the caller, which would do them one by one in this process.
+                again = iter(_in_pool(min(processes, len(lost)), lost))
+                results = [next(again) if result is None else result for result in results]
     finally:
         _WORK.clear()
     return list(zip(bounds, results, strict=True))
+
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=processes, mp_context=multiprocessing.get_context("fork")
+    )
+
+
+def _in_pool(processes: int, bounds: list[tuple[int, int]]) -> list[Any]:
+    with _pool(processes) as pool:
+        return _gathered([pool.submit(_run_share, *bound) for bound in bounds])
+
+
+def _gathered(pending: list[Future[Any]]) -> list[Any]:
+    """Each future's result, None for one whose worker was lost."""
+    results = []
+    for future in pending:
+        try:
+            results.append(future.result())
+        except Exception:
+            results.append(None)
+    return results
 
 
 def share_bounds(weights: Sequence[int], shares: int) -> list[tuple[int, int]]:
