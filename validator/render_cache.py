@@ -125,7 +125,7 @@ class RenderCache:
                     path.unlink(missing_ok=True)
                 except OSError:  # a cache that cannot be pruned only takes room
                     logging.getLogger(__name__).debug("not pruned: %s", path, exc_info=True)
-        remove_stale_scratch(self.folder, ".*.tmp")
+        remove_stale_scratch(self.folder)
 
     def _read(self, key: str) -> dict[str, Any] | None:
         try:

@@ -264,7 +264,7 @@ class SearchCache:
         if self.segments is not None:
             self.segments.keep_table()
             if self.segments.table is not None:
-                remove_stale_scratch(self.segments.table.parent, ".words-*.tmp")
+                remove_stale_scratch(self.segments.table.parent)
         if not self.misses and (not prune or len(self.used) == len(_MEMORY)):
             return
         if prune:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from validator.exports.output import scratch_path
 from validator.installed import package_versions
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -96,7 +96,7 @@ def write_table(path: Path, frequencies: dict[str, int], total: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # A new name SQLite creates itself, so the table gets the usual permissions (the umask's),
     # like every other file of the cache, not a temporary file's private ones.
-    name = str(path.parent / f".words-{secrets.token_hex(8)}.tmp")
+    name = str(scratch_path(path.parent, "words"))
     try:
         connection = sqlite3.connect(name)
         try:

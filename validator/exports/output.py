@@ -87,11 +87,16 @@ SCRATCH_LIFETIME = 3600
 """Seconds after which a half-written file is surely no running process's work in progress."""
 
 
-def remove_stale_scratch(folder: Path, pattern: str) -> None:
-    """Remove the files matching ``pattern`` in ``folder`` older than :data:`SCRATCH_LIFETIME`:
+def scratch_path(folder: Path, name: str) -> Path:
+    """A new hidden name in ``folder`` to write a file under before it takes its own name."""
+    return folder / f".{name}.{secrets.token_hex(4)}.tmp"
+
+
+def remove_stale_scratch(folder: Path) -> None:
+    """Remove the :func:`scratch_path` files in ``folder`` older than :data:`SCRATCH_LIFETIME`:
     what a process stopped while writing (a killed worker) left behind."""
     stale = time.time() - SCRATCH_LIFETIME
-    for path in folder.glob(pattern):
+    for path in folder.glob(".*.tmp"):
         try:
             if path.stat().st_mtime < stale:
                 path.unlink()
@@ -101,7 +106,7 @@ def remove_stale_scratch(folder: Path, pattern: str) -> None:
 
 def _replace(target: Path, make: Callable[[Path], None]) -> None:
     """Make the new file beside ``target`` with ``make``, then rename it over ``target``."""
-    scratch = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    scratch = scratch_path(target.parent, target.name)
     try:
         make(scratch)
         os.replace(scratch, target)
