@@ -89,3 +89,34 @@ def test_findings_in_a_workers_files_are_placed_exactly(
     assert lines(shared) == lines(alone)
     reference_line = misspelt.read_text(encoding="utf-8").splitlines().index("- nowhere.d99") + 1
     assert f"policies/training/{misspelt.name}:{reference_line}:3:ref-resolves" in lines(shared)
+
+
+def test_a_workers_documents_are_those_parsed_here(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "odd"
+    shutil.copytree(corpus, root)
+    modules = sorted((root / "policies" / "training").glob("*.yaml"))
+    # In a worker's share: an escaped format character (the file is flagged for the rule that
+    # locates them), a file that is too large, a file that does not parse.
+    escaped, large, broken = modules[-1], modules[-2], modules[-3]
+    escaped.write_text(escaped.read_text(encoding="utf-8") + '# "a\\u202eb"\n', encoding="utf-8")
+    large.write_text(large.read_text(encoding="utf-8") + "#" * 3_000_000 + "\n", encoding="utf-8")
+    broken.write_text("id: [unclosed\n", encoding="utf-8")
+    shared, alone = both_ways(root, monkeypatch)
+    assert lines(shared) == lines(alone)
+    assert shared.files.documents.keys() == alone.files.documents.keys()
+    for path, document in alone.files.documents.items():
+        received = shared.files.documents[path]
+        assert (received.data, received.first_line, received.text) == (
+            document.data,
+            document.first_line,
+            document.text,
+        ), path
+        assert received.format_characters is document.format_characters, path
+    name = f"policies/training/{escaped.name}"
+    assert shared.files.documents[name].format_characters is True
+    assert {f.rule for f in shared.findings if f.location.path.endswith(large.name)} == {
+        "yaml-too-large"
+    }
+    assert any(f.location.path.endswith(broken.name) for f in shared.findings)

@@ -23,7 +23,7 @@ from validator.errors import ToolError
 from validator.escaping import terminal_text
 from validator.findings import Text
 from validator.guarded_read import MAX_CONFIG_BYTES, Refused, read_bytes
-from validator.history import open_history
+from validator.history import History, open_history
 from validator.reporters import REPORTERS, ReportContext
 from validator.rules import RULES
 from validator.suggest import closest
@@ -226,7 +226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not debug:
         sys.unraisablehook = _ignore
     try:
-        code = _guarded(args, lang, out, err, debug)
+        try:
+            code = _guarded(args, lang, out, err, debug)
+        finally:
+            gc.unfreeze()  # see _run: what a command built is the collector's again
         if code == EXIT_TOOL:
             gc.collect()  # what the failed command left behind is cleaned up while ignored
         return code
@@ -314,10 +317,29 @@ def _discard(out: TextIO) -> None:
         pass
 
 
+def _run(root: Path, today: date | None = None, history: History | None = None) -> Result:
+    """:func:`validator.engine.run`, with what it built set aside from the cyclic collector
+    until :func:`main` returns.
+
+    The run pauses the collector while it builds; everything it built lives until the command
+    ends, but the collector's first pass after it would walk all of it (a tenth of a second or
+    more on a large handbook) and find nothing to free.
+    """
+    collecting = gc.isenabled()
+    gc.disable()  # so that nothing is collected between the run and the freeze
+    try:
+        result = run(root, today=today, history=history)
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+    return result
+
+
 def _check(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     root: Path = args.root
     base = args.base or os.environ.get("HANDBOOK_BASE") or None
-    result = run(root, today=args.today, history=open_history(root, base))
+    result = _run(root, today=args.today, history=open_history(root, base))
     if args.baseline:
         apply_baseline(result, known_fingerprints(root, args.baseline, args.today))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
@@ -362,10 +384,10 @@ def _diff(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     root: Path = args.root
     with tempfile.TemporaryDirectory(prefix="handbook-base-") as scratch:
         base = checkout(root, args.base, Path(scratch))
-        before = run(base, today=args.today)
+        before = _run(base, today=args.today)
     # With the base's history, as `handbook check --base` runs in CI: the comment's verdict and
     # findings then agree with the check (a renamed id, a duplicate blamed on the new copy).
-    after = run(root, today=args.today, history=open_history(root, args.base))
+    after = _run(root, today=args.today, history=open_history(root, args.base))
     found = impact.compare(args.base, before, after)
     out.write(diff_report.FORMATS[args.format](found, lang))
     return EXIT_CLEAN
@@ -377,7 +399,7 @@ def _export(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> in
 
     # Before the check, so a wrong -o is reported at once rather than after the whole run.
     check_output(args.root, args.output, args.format, args.force)
-    result = run(args.root)
+    result = _run(args.root)
     if result.handbook is None or result.failed:
         reason = Text(
             "政策文件没有通过检查，不能导出：",
@@ -392,7 +414,7 @@ def _codeowners(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -
     from validator import codeowners
     from validator.exports.output import write_atomically
 
-    result = run(args.root)
+    result = _run(args.root)
     if result.handbook is None:
         reason = Text(
             "政策文件有读取或格式错误，不能确定负责人；请先运行 handbook check 并修正：",
@@ -443,7 +465,7 @@ def _rules(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int
 def _explain(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     from validator import explain as explaining
 
-    result = run(args.root, today=args.today)
+    result = _run(args.root, today=args.today)
     if result.handbook is None:
         reason = Text(
             "政策文件有读取或格式错误，请先运行 handbook check 并修正：",

@@ -22,6 +22,7 @@ from validator.kinds import KINDS, Kind, Registry
 from validator.loader import Document
 from validator.policies import PolicyFiles
 from validator.references import Reference, iter_references
+from validator.survey import Survey, survey
 
 if TYPE_CHECKING:
     from validator.history import History
@@ -189,6 +190,11 @@ class Handbook:
     def duties_of(self) -> dict[str, list[Entity]]:
         """Role id → its duties."""
         return self.children["duty"]
+
+    @cached_property
+    def surveys(self) -> dict[str, Survey]:
+        """Policy file path → what one walk of its data found (texts, status claims)."""
+        return {path: survey(document.data) for path, document in self.documents.items()}
 
     @cached_property
     def references(self) -> list[Reference]:

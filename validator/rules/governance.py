@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
 
 from validator.findings import Ref, Severity, Text, pointer_of, trail_parts
 from validator.model import Handbook
@@ -30,42 +29,15 @@ def translation_complete(handbook: Handbook) -> Iterator[Problem]:
     """
     if "en" not in (handbook.settings.get("languages") or []):
         return
-    for path, document in handbook.documents.items():
-        for pointer in _texts_without_english(document.data, []):
+    # A blank en (nothing, or only spaces) shows readers nothing, exactly like a missing one,
+    # so the two are one finding; a blank zh is refused by the schema.
+    for path, found in handbook.surveys.items():
+        for trail in found.untranslated:
             yield Problem(
-                Ref(path, pointer),
+                Ref(path, pointer_of(trail_parts(trail))),
                 Text("这段文字缺少英文（en 没写或是空的）。", "This text has no English (en)."),
                 Text("在 zh: 下面写上 en: 和英文。", "Write en: with the English below zh:."),
             )
-
-
-def _texts_without_english(value: Any, path: list[str | int]) -> Iterator[str]:
-    # An explicit stack rather than a generator per value (a national group's handbook has
-    # hundreds of thousands of them); a place is kept as a chain (parent, key) and joined into a
-    # pointer only for the rare text that is reported.
-    pending: list[tuple[Any, Any]] = [(value, None)]
-    while pending:
-        current, trail = pending.pop()
-        if isinstance(current, dict):
-            if "zh" in current and current.keys() <= _TEXT_KEYS:
-                # A blank en (nothing, or only spaces) shows readers nothing, exactly like a
-                # missing one, so the two are one finding; a blank zh is refused by the schema.
-                if not str(current.get("en") or "").strip():
-                    yield pointer_of([*path, *trail_parts(trail)])
-                continue
-            children: Any = current.items()
-        elif isinstance(current, list):
-            children = enumerate(current)
-        else:
-            continue
-        pending.extend(
-            (item, (trail, key))
-            for key, item in reversed(list(children))
-            if isinstance(item, dict | list)
-        )
-
-
-_TEXT_KEYS = frozenset({"zh", "en"})
 
 
 def add_months(day: date, months: int) -> date:

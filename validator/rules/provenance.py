@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from validator.findings import Ref, Text, Trail, trail_parts
 from validator.model import Handbook
@@ -39,12 +38,9 @@ def status_backed(handbook: Handbook) -> Iterator[Problem]:
     }
     # The other end of a finding: the grade of each cited source, where it can be raised.
     grade_of = {source.id: source.ref / "grade" for source in handbook.all("source")}
-    for path, document in handbook.documents.items():
-        if not isinstance(document.data, dict):
-            continue
+    for path, found in handbook.surveys.items():
         root = Ref(path)
-        for trail, item, sources in _claims(document.data):
-            status = item["status"]
+        for trail, status, subject, sources in found.claims:
             if status == "sourced" and not any(graded.get(s) == "sourced" for s in sources):
                 yield Problem(
                     _place(root, trail) / "status",
@@ -59,7 +55,7 @@ def status_backed(handbook: Handbook) -> Iterator[Problem]:
                         "Cite a primary source, or lower the status to secondary.",
                     ),
                     tuple(grade_of[s] for s in dict.fromkeys(sources) if s in grade_of),
-                    subject=str(item.get("id") or "") or None,
+                    subject=subject,
                 )
             elif status == "secondary" and not sources:
                 yield Problem(
@@ -72,31 +68,8 @@ def status_backed(handbook: Handbook) -> Iterator[Problem]:
                         "在 sources: 中写出处编号，或把状态改为 to-verify。",
                         "Give the source keys under sources:, or lower the status to to-verify.",
                     ),
-                    subject=str(item.get("id") or "") or None,
+                    subject=subject,
                 )
-
-
-def _claims(data: dict[str, Any]) -> Iterator[tuple[Any, dict[str, Any], list[str]]]:
-    """Every mapping with a status, its place and the sources that back it (inherited)."""
-    # A place is kept as a chain (parent, key) and turned into a Ref only for a status that is
-    # reported: a large handbook has millions of values and thousands of statuses.
-    pending: list[tuple[Any, Any, list[str]]] = [(None, data, [])]
-    while pending:
-        trail, value, inherited = pending.pop()
-        if isinstance(value, list):
-            pending.extend(((trail, i), item, inherited) for i, item in enumerate(value))
-            continue
-        if not isinstance(value, dict):
-            continue
-        own = value.get("sources")
-        sources = [str(s) for s in own] if isinstance(own, list) else inherited
-        if "status" in value and not ("regulation" in value and "sources" not in value):
-            yield trail, value, sources
-        pending.extend(
-            ((trail, key), item, sources)
-            for key, item in value.items()
-            if isinstance(item, dict | list) and key != "sources"
-        )
 
 
 def _place(root: Ref, trail: Trail) -> Ref:
