@@ -177,7 +177,12 @@ def _project(destination: Path, *, search_cache: bool) -> Path:
     config_file = project / "mkdocs.yml"
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
     # A fresh build keeps nothing between builds: neither search entries nor converted pages.
-    settings = {"downloads": False, "search_cache": search_cache, "render_cache": search_cache}
+    settings = {
+        "downloads": False,
+        "search_cache": search_cache,
+        "render_cache": search_cache,
+        "parse_cache": search_cache,
+    }
     config["plugins"] = [
         {"handbook": settings} if plugin == "handbook" else plugin for plugin in config["plugins"]
     ]

@@ -25,6 +25,7 @@ from validator.findings import Text
 from validator.guarded_read import MAX_CONFIG_BYTES, Refused, read_bytes
 from validator.history import History, open_history
 from validator.reporters import REPORTERS, ReportContext
+from validator.revision import CACHE_FOLDER, trusted_cache
 from validator.rules import RULES
 from validator.suggest import closest
 
@@ -127,6 +128,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the git revision the change starts from, to tell new from old (a duplicate id is "
         "reported where it was added; renamed ids are caught); default: $HANDBOOK_BASE, else "
         "HEAD",
+    )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"parse every file, without reading or writing the parsed files kept in "
+        f"{CACHE_FOLDER}/",
     )
     diff = commands.add_parser(
         "diff",
@@ -317,7 +324,12 @@ def _discard(out: TextIO) -> None:
         pass
 
 
-def _run(root: Path, today: date | None = None, history: History | None = None) -> Result:
+def _run(
+    root: Path,
+    today: date | None = None,
+    history: History | None = None,
+    cache: Path | None = None,
+) -> Result:
     """:func:`validator.engine.run`, with what it built set aside from the cyclic collector
     until :func:`main` returns.
 
@@ -328,7 +340,7 @@ def _run(root: Path, today: date | None = None, history: History | None = None) 
     collecting = gc.isenabled()
     gc.disable()  # so that nothing is collected between the run and the freeze
     try:
-        result = run(root, today=today, history=history)
+        result = run(root, today=today, history=history, cache=cache)
         gc.freeze()
     finally:
         if collecting:
@@ -339,7 +351,8 @@ def _run(root: Path, today: date | None = None, history: History | None = None) 
 def _check(args: argparse.Namespace, lang: str, out: TextIO, err: TextIO) -> int:
     root: Path = args.root
     base = args.base or os.environ.get("HANDBOOK_BASE") or None
-    result = _run(root, today=args.today, history=open_history(root, base))
+    cache = None if args.no_cache else trusted_cache(root)
+    result = _run(root, today=args.today, history=open_history(root, base), cache=cache)
     if args.baseline:
         apply_baseline(result, known_fingerprints(root, args.baseline, args.today))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")

@@ -55,7 +55,7 @@ from validator.render.downloads import FOLDER, Downloads
 from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 from validator.render.provenance import edit_address
 from validator.render_cache import RenderCache, activate
-from validator.revision import committed_files
+from validator.revision import CACHE_FOLDER, committed_files
 from validator.search_cache import SearchCache, install_segment_memo
 from validator.search_index import IndexWriter
 from validator.versions import change_log
@@ -84,13 +84,15 @@ class HandbookConfig(Config):
     """Language of the validation messages printed during the build."""
     downloads = options.Type(bool, default=True)
     """Write the downloads (JSON, workbook, PDFs) into the site; PDFs need Chromium."""
-    cache_dir = options.Type(str, default=".cache/handbook")
-    """Where printed PDFs, search entries, converted pages and compiled templates are kept
-    between builds, relative to ``root``."""
+    cache_dir = options.Type(str, default=CACHE_FOLDER)
+    """Where printed PDFs, parsed policy files, search entries, converted pages and compiled
+    templates are kept between builds, relative to ``root``."""
     search_cache = options.Type(bool, default=True)
     """Reuse the search entries of pages unchanged since an earlier build."""
     render_cache = options.Type(bool, default=True)
     """Reuse the HTML of pages unchanged since an earlier build, and the compiled templates."""
+    parse_cache = options.Type(bool, default=True)
+    """Reuse the parsed data of policy files unchanged since an earlier build or check."""
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -142,7 +144,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             )
             self.cache = None
         try:
-            result = run(root)
+            result = run(root, cache=self.cache if self.config.parse_cache else None)
         except ToolError as error:
             raise PluginError(error.text.get(lang)) from error
         for finding in result.findings:

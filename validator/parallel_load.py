@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from validator.findings import Text
 from validator.guarded_read import Confinement, Refused, read_bytes
 from validator.loader import Document, Limits, LoadResult, load_bytes
+from validator.parse_cache import ParseCache
 
 PARALLEL_FROM = 400
 """Fewest files worth sharing out."""
@@ -36,33 +37,45 @@ Outcome = LoadResult | tuple[Text, str]
 """What reading one file gave: its load result, or why it was refused (reason, kind)."""
 
 
-def load_files(paths: list[tuple[Path, str]], root: Path, limits: Limits) -> list[Outcome]:
-    """The outcome of reading each ``(path, display name)``, in the order given."""
+def load_files(
+    paths: list[tuple[Path, str]], root: Path, limits: Limits, cache: ParseCache | None = None
+) -> list[Outcome]:
+    """The outcome of reading each ``(path, display name)``, in the order given; with a
+    ``cache``, a file whose bytes it holds is taken from it, and what is parsed is kept there."""
     # Every file is read first: the workers inherit the bytes, and a share is weighed by its
     # lines, which predict the parsing far better than bytes do (Chinese text is cheap to parse).
     confinement = Confinement(root)
     read = [_read(path, confinement, limits) for path, _ in paths]
+    outcomes: list[Outcome | None] = [
+        raw if isinstance(raw, tuple) else cache.get(display, raw) if cache else None
+        for raw, (_, display) in zip(read, paths, strict=True)
+    ]
+    todo = [(index, raw) for index, raw in enumerate(read) if isinstance(raw, bytes)]
+    todo = [(index, raw) for index, raw in todo if outcomes[index] is None]
 
     def parse(start: int, stop: int) -> list[Outcome]:
-        return [
-            raw if isinstance(raw, tuple) else load_bytes(raw, display, limits)
-            for raw, (_, display) in zip(read[start:stop], paths[start:stop], strict=True)
-        ]
+        return [load_bytes(raw, paths[index][1], limits) for index, raw in todo[start:stop]]
 
     shares = in_forked_shares(
-        len(paths),
-        _worker_count(len(paths)),
+        len(todo),
+        _worker_count(len(todo)),
         parse,
-        weights=[raw.count(b"\n") if isinstance(raw, bytes) else 0 for raw in read],
+        weights=[raw.count(b"\n") for _, raw in todo],
         codec=(packed, unpacked),
     )
-    if shares is None:
-        return parse(0, len(paths))
-    outcomes: list[Outcome] = []
-    for (start, stop), outcome in shares:
+    parsed: list[Outcome] = []
+    for (start, stop), outcome in shares or [((0, len(todo)), None)]:
         # A lost worker must not lose its files: they are parsed here.
-        outcomes += outcome if outcome is not None else parse(start, stop)
-    return outcomes
+        parsed += outcome if outcome is not None else parse(start, stop)
+    fresh = dict(zip((index for index, _ in todo), parsed, strict=True))
+    if cache is not None:
+        for index, raw in todo:
+            result = fresh[index]
+            if isinstance(result, LoadResult):
+                cache.keep(paths[index][1], raw, result)
+        cache.forget_others({display for _, display in paths})
+        cache.save()
+    return [fresh[index] if outcome is None else outcome for index, outcome in enumerate(outcomes)]
 
 
 def packed(outcomes: list[Outcome]) -> bytes:

@@ -11,6 +11,7 @@ from validator.guarded_read import OUTSIDE, Refused, inside, is_loop, walk
 from validator.kinds import KINDS, Kind, Registry
 from validator.loader import LIMITS, Document, Limits, link_loop
 from validator.parallel_load import load_files
+from validator.parse_cache import ParseCache
 
 # Notes beside the data are welcome; they are simply not policies.
 _IGNORED_SUFFIXES = frozenset({".md", ".txt"})
@@ -51,8 +52,11 @@ class PolicyFiles:
                 yield document
 
 
-def discover(root: Path, limits: Limits = LIMITS, kinds: Registry = KINDS) -> PolicyFiles:
-    """Load every file under ``root/policies`` (which must exist) and classify it."""
+def discover(
+    root: Path, limits: Limits = LIMITS, kinds: Registry = KINDS, cache: Path | None = None
+) -> PolicyFiles:
+    """Load every file under ``root/policies`` (which must exist) and classify it; with a
+    ``cache`` folder, files parsed before are taken from it (:mod:`validator.parse_cache`)."""
     policies = root / "policies"
     result = PolicyFiles(root)
     if not inside(policies, root):
@@ -84,7 +88,9 @@ def discover(root: Path, limits: Limits = LIMITS, kinds: Registry = KINDS) -> Po
         to_read.append((path, display))
         kind_by_display[display] = kind
     result.checked = len(to_read)
-    for (_, display), outcome in zip(to_read, load_files(to_read, root, limits), strict=True):
+    parsed = ParseCache(cache, limits) if cache is not None else None
+    outcomes = load_files(to_read, root, limits, parsed)
+    for (_, display), outcome in zip(to_read, outcomes, strict=True):
         if isinstance(outcome, tuple):
             result.findings.append(_refused(display, Refused(*outcome)))
             result.damaged.add(display)

@@ -56,6 +56,17 @@ def _exists(root: Path, ref: str, folder: str) -> bool:
     return True
 
 
+CACHE_FOLDER = ".cache/handbook"
+"""Where what is kept between runs lives, relative to the repository (the site's plugin may be
+told another folder: its ``cache_dir``)."""
+
+
+def trusted_cache(root: Path, folder: str = CACHE_FOLDER) -> Path | None:
+    """``root / folder``, unless git tracks files in it: a committed cache came with a pull
+    request, and nothing in it may decide what a check finds or a build publishes."""
+    return None if committed_files(root, folder) else root / folder
+
+
 def committed_files(root: Path, folder: str) -> list[str]:
     """The files git tracks under ``folder`` of the repository at ``root`` (none without git)."""
     try:

@@ -16,18 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from validator.exports.output import share_file, write_atomically
+from validator.installed import code_digest
 from validator.model import Handbook
-
-_PACKAGE = Path(__file__).resolve().parents[1]
-
-
-@functools.cache
-def _code() -> str:
-    digest = hashlib.sha256()
-    for source in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(source.relative_to(_PACKAGE).as_posix().encode())
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
 
 
 def fingerprint(handbook: Handbook) -> str:
@@ -38,7 +28,7 @@ def fingerprint(handbook: Handbook) -> str:
         default=str,
         ensure_ascii=False,
     )
-    text = f"{_code()}\0{handbook.today.isoformat()}\0{handbook.settings!r}\0{documents}"
+    text = f"{code_digest()}\0{handbook.today.isoformat()}\0{handbook.settings!r}\0{documents}"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
