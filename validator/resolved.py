@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from validator.model import Entity, Handbook
@@ -207,7 +207,7 @@ def is_certification(module: Entity) -> bool:
 
 
 def _before_post(module: Entity) -> bool:
-    return bool(BEFORE_THE_POST & set(module.data.get("stages") or []))
+    return not BEFORE_THE_POST.isdisjoint(module.data.get("stages") or ())
 
 
 def _plan(modules: tuple[Entity, ...]) -> tuple[PlanEntry, ...]:
@@ -234,12 +234,15 @@ def _plan(modules: tuple[Entity, ...]) -> tuple[PlanEntry, ...]:
     return tuple(entries)
 
 
+# Both depend on two small numbers only, and a large handbook asks for them per module per post.
+@cache
 def _first_year_refreshers(first: int, every: int | None) -> tuple[int, ...]:
     if every is None:
         return ()
     return tuple(range(first + every, 13, every))
 
 
+@cache
 def _steady_months(first: int, every: int | None) -> tuple[int, ...]:
     if every is None:
         return ()
