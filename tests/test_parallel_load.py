@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import TODAY
 from validator import parallel_load
-from validator.engine import Result, run
+from validator.engine import BESIDE, Result, RuleCrashed, run
 from validator.loader import Limits, LoadResult
+from validator.rules import RULES, Problem
 from validator.synth import generate
 
 pytestmark = pytest.mark.slow
@@ -32,9 +34,9 @@ def lines(result: Result) -> list[str]:
 
 
 def both_ways(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, Result]:
-    monkeypatch.setattr(parallel_load, "_worker_count", lambda files: 1)
+    monkeypatch.setattr(parallel_load, "workers_for_files", lambda files: 1)
     shared = run(root, today=TODAY)
-    monkeypatch.setattr(parallel_load, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(parallel_load, "workers_for_files", lambda files: 0)
     alone = run(root, today=TODAY)
     monkeypatch.undo()
     return shared, alone
@@ -54,7 +56,7 @@ def test_large_tree_is_shared_out(corpus: Path, monkeypatch: pytest.MonkeyPatch)
     # files than the tree holds were parsed in this process when the work was shared out. One
     # worker is asked for, so the test means the same on a machine with a single core.
     monkeypatch.setattr(parallel_load, "load_bytes", counted)
-    monkeypatch.setattr(parallel_load, "_worker_count", lambda files: 1)
+    monkeypatch.setattr(parallel_load, "workers_for_files", lambda files: 1)
     result = run(corpus, today=TODAY)
     assert result.findings == []
     assert result.files.checked == files
@@ -120,3 +122,42 @@ def test_a_workers_documents_are_those_parsed_here(
         "yaml-too-large"
     }
     assert any(f.location.path.endswith(broken.name) for f in shared.findings)
+
+
+def test_the_rules_run_beside_the_others_find_the_same(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "rules"
+    shutil.copytree(corpus, root)
+    role = sorted((root / "policies" / "roles").glob("*.yaml"))[-1]
+    text = role.read_text(encoding="utf-8")
+    # A status no source backs, and a name without English: two rules of the forked lane.
+    text = text.replace("  status: suggested\n", "  status: secondary\n", 1)
+    text = text.replace(f"\n  en: {role.stem}\n", "\n  en: ' '\n", 1)
+    role.write_text(text, encoding="utf-8")
+    lines_of_role = text.splitlines()
+    status_line = lines_of_role.index("  status: secondary") + 1
+    name_line = lines_of_role.index("name:") + 1
+    shared, alone = both_ways(root, monkeypatch)
+    assert lines(shared) == lines(alone)
+    display = f"policies/roles/{role.name}"
+    assert f"{display}:{status_line}:3:status-backed" in lines(shared)
+    assert any(
+        line.startswith(f"{display}:{name_line}:") and line.endswith(":translation-complete")
+        for line in lines(shared)
+    )
+    assert [f.message for f in shared.findings] == [f.message for f in alone.findings]
+
+
+def test_a_rule_that_fails_beside_the_others_is_named(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(handbook: object) -> list[Problem]:
+        raise ZeroDivisionError
+
+    assert "status-backed" in BESIDE
+    monkeypatch.setitem(RULES, "status-backed", replace(RULES["status-backed"], check=fails))
+    monkeypatch.setattr(parallel_load, "workers_for_files", lambda files: 1)
+    with pytest.raises(RuleCrashed) as crashed:
+        run(corpus, today=TODAY)
+    assert crashed.value.rule == "status-backed"

@@ -58,7 +58,7 @@ def load_files(
 
     shares = in_forked_shares(
         len(todo),
-        _worker_count(len(todo)),
+        workers_for_files(len(todo)),
         parse,
         weights=[raw.count(b"\n") for _, raw in todo],
         codec=(packed, unpacked),
@@ -233,7 +233,9 @@ def _run_share(start: int, stop: int) -> Any:
     return _WORK[0](start, stop)
 
 
-def _worker_count(files: int) -> int:
+def workers_for_files(files: int) -> int:
+    """How many workers to fork for work over a tree of ``files`` policy files (parsing them,
+    or checking the handbook they make)."""
     return worker_count(files, PARALLEL_FROM)
 
 
