@@ -22,6 +22,7 @@ from typing import Any
 
 from validator.installed import code_digest, package_versions
 from validator.loader import Document, Limits, LoadResult
+from validator.scratch_files import replace_whole
 from validator.text_encoding import decode
 
 FILE_NAME = "parsed.marshal"
@@ -73,15 +74,13 @@ class ParseCache:
         """Write what is kept, if it changed; a folder that cannot be written is left alone."""
         if not self.changed:
             return
-        from validator.exports.output import write_atomically  # only a changed tree writes
-
         try:
             blob = marshal.dumps((self.key, self.kept))
         except ValueError:  # data marshal cannot write (nested too deeply): nothing is kept
             return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.file, lambda scratch: scratch.write_bytes(blob))
+            replace_whole(self.file, lambda scratch: scratch.write_bytes(blob))
         except OSError:
             return
         self.changed = False

@@ -28,9 +28,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from validator.errors import ToolError
-from validator.exports.output import remove_stale_scratch, write_atomically
+from validator.exports.output import write_atomically
 from validator.installed import package_versions
 from validator.parallel_load import in_forked_shares, worker_count
+from validator.scratch_files import remove_stale_scratch
 
 _FORMAT = 1
 _ACTIVE: list[RenderCache] = []

@@ -29,9 +29,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from validator.exports.output import remove_stale_scratch, write_atomically
+from validator.exports.output import write_atomically
 from validator.installed import package_versions
 from validator.parallel_load import in_forked_shares, worker_count
+from validator.scratch_files import remove_stale_scratch
 from validator.search_index import compact_json
 from validator.word_table import LOOKUPS_BEFORE_LOADING, open_tokenizer, table_path, write_table
 

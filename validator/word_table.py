@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from validator.exports.output import scratch_path
 from validator.installed import package_versions
+from validator.scratch_files import scratch_path
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -13,15 +13,14 @@ from __future__ import annotations
 import functools
 import json
 import os
-import secrets
 import shutil
-import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from validator.errors import ToolError
 from validator.guarded_read import Refused, read_bytes
+from validator.scratch_files import replace_whole
 
 FOLDER_FORMATS = frozenset({"all", "pdf"})
 """Formats whose ``-o`` is a folder."""
@@ -83,38 +82,12 @@ def share_file(source: Path, target: Path) -> None:
     _replace(target, functools.partial(_link_or_copy, source))
 
 
-SCRATCH_LIFETIME = 3600
-"""Seconds after which a half-written file is surely no running process's work in progress."""
-
-
-def scratch_path(folder: Path, name: str) -> Path:
-    """A new hidden name in ``folder`` to write a file under before it takes its own name."""
-    return folder / f".{name}.{secrets.token_hex(4)}.tmp"
-
-
-def remove_stale_scratch(folder: Path) -> None:
-    """Remove the :func:`scratch_path` files in ``folder`` older than :data:`SCRATCH_LIFETIME`:
-    what a process stopped while writing (a killed worker) left behind."""
-    stale = time.time() - SCRATCH_LIFETIME
-    for path in folder.glob(".*.tmp"):
-        try:
-            if path.stat().st_mtime < stale:
-                path.unlink()
-        except OSError:  # only takes room
-            continue
-
-
 def _replace(target: Path, make: Callable[[Path], None]) -> None:
     """Make the new file beside ``target`` with ``make``, then rename it over ``target``."""
-    scratch = scratch_path(target.parent, target.name)
     try:
-        make(scratch)
-        os.replace(scratch, target)
+        replace_whole(target, make)
     except OSError as error:
         raise write_error(target, error) from error
-    finally:
-        if os.path.lexists(scratch):
-            scratch.unlink()
 
 
 def _created(write: Callable[[Path], object], scratch: Path) -> None:
