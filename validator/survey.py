@@ -46,22 +46,27 @@ def survey(data: Any) -> Survey:
     # last to first so that they come off in the document's order; a place is a chain of
     # (parent, key) and is only joined into a pointer for the few that are reported.
     # ``statuses`` is False below a ``sources:`` list (a source registry's entries are not
-    # claims) and everywhere in a document that is not a mapping.
-    pending: list[tuple[Any, Trail, list[str], bool]] = [(data, None, [], isinstance(data, dict))]
+    # claims) and everywhere in a document that is not a mapping; ``texts`` is False below a
+    # text (a mapping keyed ``zh`` that happens to hold a status is looked into for it alone).
+    pending: list[tuple[Any, Trail, list[str], bool, bool]] = [
+        (data, None, [], isinstance(data, dict), True)
+    ]
     while pending:
-        value, trail, inherited, statuses = pending.pop()
+        value, trail, inherited, statuses, texts = pending.pop()
         if isinstance(value, list):
             for index in range(len(value) - 1, -1, -1):
                 item = value[index]
                 if isinstance(item, dict | list):
-                    pending.append((item, (trail, index), inherited, statuses))
+                    pending.append((item, (trail, index), inherited, statuses, texts))
             continue
         if not isinstance(value, dict):
             continue  # only a document's top can be neither
-        if "zh" in value and value.keys() <= TEXT_KEYS:
+        if texts and "zh" in value and value.keys() <= TEXT_KEYS:
             if not str(value.get("en") or "").strip():
                 untranslated.append(trail)
-            continue
+            texts = False
+            if not statuses:
+                continue
         sources = inherited
         if statuses:
             own = value.get("sources")
@@ -72,5 +77,7 @@ def survey(data: Any) -> Survey:
                 claims.append(Claim(trail, value["status"], subject, sources))
         for key, item in reversed(value.items()):
             if isinstance(item, dict | list):
-                pending.append((item, (trail, key), sources, statuses and key != "sources"))
+                below = statuses and key != "sources"
+                if below or texts:
+                    pending.append((item, (trail, key), sources, below, texts))
     return Survey(untranslated, claims)
