@@ -128,3 +128,48 @@ def test_a_committed_cache_is_not_trusted(run_cli: Cli, tmp_path: Path) -> None:
     code, out = check(run_cli, root)
     assert code == 1
     assert f'"line": {line_of(root, WORKER, "tier: 5")}' in out
+
+
+def test_a_cache_reached_through_a_committed_link_is_not_trusted(
+    run_cli: Cli, tmp_path: Path
+) -> None:
+    # The link and what it points at are committed, the cache folder itself is not.
+    root = case_root(CASES / "_base", tmp_path / "linked")
+    assert check(run_cli, root)[0] == 0
+    (root / "fixtures").mkdir()
+    (root / ".cache" / "handbook").rename(root / "fixtures" / "handbook")
+    (root / ".cache").rmdir()
+    (root / ".cache").symlink_to("fixtures")
+    worker = root / WORKER
+    worker.write_text(
+        worker.read_text(encoding="utf-8").replace("tier: tier-frontline", "tier: 5"),
+        encoding="utf-8",
+    )
+    cache = ParseCache(root / "fixtures" / "handbook", LIMITS)
+    cache.kept[WORKER] = (hashlib.sha256(worker.read_bytes()).digest(), cache.kept[WORKER][1])
+    cache.changed = True
+    cache.save()
+    commit_all(root, "a pull request with a linked cache")
+    code, out = check(run_cli, root)
+    assert code == 1
+    assert f'"line": {line_of(root, WORKER, "tier: 5")}' in out
+
+
+def test_a_cache_file_that_is_a_folder_only_costs_time(run_cli: Cli, tree: Path) -> None:
+    kept(tree).mkdir(parents=True)
+    expected = check(run_cli, tree, "--no-cache")
+    assert check(run_cli, tree) == expected
+    assert check(run_cli, tree) == expected
+
+
+def test_entries_not_as_written_are_parsed_past(run_cli: Cli, tree: Path) -> None:
+    expected = check(run_cli, tree)
+    cache = ParseCache(tree / CACHE_FOLDER, LIMITS)
+    digest = cache.kept[WORKER][0]
+    # Not what the cache writes (data that is well formed is trusted like the folder it is in).
+    odd: list[object] = [5, (digest, (1, 2)), (digest, ({}, None, 1, False)), [digest]]
+    for entry in odd:
+        cache.kept[WORKER] = entry  # type: ignore[assignment]
+        cache.changed = True
+        cache.save()
+        assert check(run_cli, tree) == expected, entry

@@ -111,6 +111,21 @@ def test_a_committed_cache_is_not_trusted(tmp_path: Path) -> None:
     assert "个文件被提交到了缓存目录 .cache/handbook/" in completed.stderr
 
 
+def test_a_cache_folder_reached_through_a_link_is_not_trusted(tmp_path: Path) -> None:
+    """A commit may put a link where the cache folder is and the cache it leads to elsewhere,
+    where nothing is under the cache folder for git to list: the build says so and uses none."""
+    project = without_downloads(copy_project(tmp_path / "project"))
+    assert build_site(project, tmp_path / "clean").returncode == 0
+    (project / "fixtures").mkdir()
+    (project / ".cache").rename(project / "fixtures" / "kept")
+    (project / ".cache").symlink_to("fixtures/kept")
+    commit_all(project, "a linked cache")
+    completed = build_site(project, tmp_path / "linked")
+    assert completed.returncode != 0
+    assert "The cache folder is reached through a link" in completed.stderr
+    assert "缓存目录 .cache/handbook/ 经过链接 .cache" in completed.stderr
+
+
 _HELD = """
 import json
 from pathlib import Path

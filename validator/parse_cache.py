@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from validator.installed import code_digest, package_versions
 from validator.loader import Document, Limits, LoadResult
 from validator.scratch_files import replace_whole
@@ -38,14 +40,16 @@ class ParseCache:
 
     def __init__(self, folder: Path, limits: Limits) -> None:
         self.file = folder / FILE_NAME
-        self.key = f"{code_digest()}\0{package_versions('pyyaml')}\0{sys.version}\0{limits!r}"
+        # With or without libyaml, PyYAML parses through other code.
+        parser = f"{package_versions('pyyaml')},libyaml={yaml.__with_libyaml__}"
+        self.key = f"{code_digest()}\0{parser}\0{sys.version}\0{limits!r}"
         self.kept: dict[str, Kept] = _read(self.file, self.key)
         self.changed = False
 
     def get(self, display: str, raw: bytes) -> LoadResult | None:
         """What loading these bytes gave last time, if they are the same as then."""
         kept = self.kept.get(display)
-        if kept is None or kept[0] != _digest(raw):
+        if kept is None or not _well_formed(kept) or kept[0] != _digest(raw):
             return None
         text = decode(raw, display)
         if not isinstance(text, str):  # cannot be, for bytes that loaded before
@@ -84,6 +88,20 @@ class ParseCache:
         except OSError:
             return
         self.changed = False
+
+
+def _well_formed(kept: object) -> bool:
+    # What this module writes; anything else (a hand-made file) is parsed past, not trusted.
+    return (
+        isinstance(kept, tuple)
+        and len(kept) == 2
+        and isinstance(kept[0], bytes)
+        and isinstance(kept[1], tuple)
+        and len(kept[1]) == 4
+        and isinstance(kept[1][1], dict | None)
+        and isinstance(kept[1][2], str)
+        and isinstance(kept[1][3], bool)
+    )
 
 
 def _digest(raw: bytes) -> bytes:

@@ -62,9 +62,22 @@ told another folder: its ``cache_dir``)."""
 
 
 def trusted_cache(root: Path, folder: str = CACHE_FOLDER) -> Path | None:
-    """``root / folder``, unless git tracks files in it: a committed cache came with a pull
-    request, and nothing in it may decide what a check finds or a build publishes."""
-    return None if committed_files(root, folder) else root / folder
+    """``root / folder``, unless git tracks files in it or it is reached through a link (which
+    a commit may have put there, pointing at files committed elsewhere): such a cache came with
+    a pull request, and nothing in it may decide what a check finds or a build publishes."""
+    if linked_part(root, folder) is not None or committed_files(root, folder):
+        return None
+    return root / folder
+
+
+def linked_part(root: Path, folder: str) -> str | None:
+    """The first part of the way from ``root`` to ``folder`` that is a symbolic link, if any."""
+    here = root
+    for part in PurePosixPath(folder).parts:
+        here = here / part
+        if here.is_symlink():
+            return here.relative_to(root).as_posix()
+    return None
 
 
 def committed_files(root: Path, folder: str) -> list[str]:
