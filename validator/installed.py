@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from importlib import metadata
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -14,6 +13,8 @@ _PACKAGE = Path(__file__).resolve().parent
 
 def package_versions(*names: str) -> str:
     """``name=version`` of each distribution, comma-separated (``none`` when not installed)."""
+    from importlib import metadata  # only for a cache key; a check takes PyYAML's from yaml
+
     found = []
     for name in names:
         try:

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from validator.installed import code_digest, package_versions
+from validator.installed import code_digest
 from validator.loader import Document, Limits, LoadResult
 from validator.scratch_files import replace_whole
 from validator.text_encoding import decode
@@ -41,7 +41,7 @@ class ParseCache:
     def __init__(self, folder: Path, limits: Limits) -> None:
         self.file = folder / FILE_NAME
         # With or without libyaml, PyYAML parses through other code.
-        parser = f"{package_versions('pyyaml')},libyaml={yaml.__with_libyaml__}"
+        parser = f"pyyaml={yaml.__version__},libyaml={yaml.__with_libyaml__}"
         self.key = f"{code_digest()}\0{parser}\0{sys.version}\0{limits!r}"
         self.kept: dict[str, Kept] = _read(self.file, self.key)
         self.changed = False

@@ -12,9 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 
 def allowed_distance(word: str) -> int:
     """How many edits still count as a typo of ``word``."""
@@ -33,6 +30,10 @@ class Suggester:
         self.closest = lru_cache(maxsize=None)(self._closest)
 
     def _closest(self, word: str) -> str | None:
+        # Imported when first asked: a check without a near miss never needs it.
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
         limit = allowed_distance(word)
         best: tuple[int, str] | None = None
         for length in range(len(word) - limit, len(word) + limit + 1):
