@@ -33,6 +33,13 @@ def lines(result: Result) -> list[str]:
     ]
 
 
+def copied(corpus: Path, root: Path, folder: str) -> list[Path]:
+    """Copy the corpus to ``root``; the files of ``policies/folder`` in path order (the last
+    fall in a worker's share when the work is shared out)."""
+    shutil.copytree(corpus, root)
+    return sorted((root / "policies" / folder).glob("*.yaml"))
+
+
 def both_ways(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, Result]:
     monkeypatch.setattr(parallel_load, "workers_for_files", lambda files: 1)
     shared = run(root, today=TODAY)
@@ -67,9 +74,7 @@ def test_findings_in_a_workers_files_are_placed_exactly(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "broken"
-    shutil.copytree(corpus, root)
-    modules = sorted((root / "policies" / "training").glob("*.yaml"))
-    # The last files in path order fall in a worker's share when the work is shared out.
+    modules = copied(corpus, root, "training")
     broken, misspelt = modules[-1], modules[-2]
     broken.write_text(broken.read_text(encoding="utf-8") + "id: twice\n", encoding="utf-8")
     text = misspelt.read_text(encoding="utf-8")
@@ -97,8 +102,7 @@ def test_a_workers_documents_are_those_parsed_here(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "odd"
-    shutil.copytree(corpus, root)
-    modules = sorted((root / "policies" / "training").glob("*.yaml"))
+    modules = copied(corpus, root, "training")
     # In a worker's share: an escaped format character (the file is flagged for the rule that
     # locates them), a file that is too large, a file that does not parse.
     escaped, large, broken = modules[-1], modules[-2], modules[-3]
@@ -128,8 +132,7 @@ def test_the_rules_run_beside_the_others_find_the_same(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "rules"
-    shutil.copytree(corpus, root)
-    role = sorted((root / "policies" / "roles").glob("*.yaml"))[-1]
+    role = copied(corpus, root, "roles")[-1]
     text = role.read_text(encoding="utf-8")
     # A status no source backs, and a name without English: two rules of the forked lane.
     text = text.replace("  status: suggested\n", "  status: secondary\n", 1)

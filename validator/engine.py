@@ -192,12 +192,7 @@ def _all_checked(handbook: Handbook, severities: dict[str, Severity | None]) -> 
     # A worker that fails (a rule that crashes, say) leaves its lane to this process, where the
     # same rule fails again and is reported by its id.
     workers = parallel_load.workers_for_files(len(handbook.documents))
-    shares = parallel_load.in_forked_shares(2, workers, lane)
-    by_rule = dict(
-        found
-        for (start, stop), outcome in shares or [((0, 2), None)]
-        for found in (outcome if outcome is not None else lane(start, stop))
-    )
+    by_rule = dict(parallel_load.all_shared(2, workers, lane))
     return [finding for entry, _ in entries for finding in by_rule[entry.id]]
 
 

@@ -147,6 +147,22 @@ class Document:
         return Location(self.path, line, column, pointer)
 
 
+ParsedFields = tuple[Any, dict[str, tuple[int, int]] | None, str, bool]
+"""What parsing gave beyond the file's path and text, as plain data (to keep it, or to send it
+to another process): data, known positions, first line, whether a format character may hide."""
+
+
+def parsed_fields(document: Document) -> ParsedFields:
+    """The :data:`ParsedFields` of ``document`` (:func:`parsed_document` reverses it)."""
+    return (document.data, document.known_marks, document.first_line, document.format_characters)
+
+
+def parsed_document(path: str, fields: ParsedFields, text: str) -> Document:
+    """The document of ``path`` that parsing ``text`` gave ``fields``."""
+    data, marks, first_line, format_characters = fields
+    return Document(path, data, marks, first_line, format_characters, text)
+
+
 @dataclass
 class LoadResult:
     """A document (absent when the file could not be read at all) and the problems found."""

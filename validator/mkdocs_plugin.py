@@ -55,7 +55,7 @@ from validator.render.downloads import FOLDER, Downloads
 from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
 from validator.render.provenance import edit_address
 from validator.render_cache import RenderCache, activate
-from validator.revision import CACHE_FOLDER, committed_files, linked_part
+from validator.revision import CACHE_FOLDER, cache_distrusted
 from validator.search_cache import SearchCache, install_segment_memo
 from validator.search_index import IndexWriter
 from validator.versions import change_log
@@ -133,24 +133,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.root = root
         lang = self.config.lang
         self.cache = root / self.config.cache_dir
-        committed = committed_files(root, self.config.cache_dir)
-        linked = linked_part(root, self.config.cache_dir)
-        if linked is not None:
-            log.warning(
-                f"缓存目录 {self.config.cache_dir}/ 经过链接 {linked}：链接可能是提交来的，指向的"
-                "缓存不可信，本次构建不使用缓存。 The cache folder is reached through a link, "
-                "which a commit may have made; the cache it leads to cannot be trusted, so this "
-                "build uses none."
-            )
-            self.cache = None
-        elif committed:
-            log.warning(
-                f"{committed[0]} 等 {len(committed)} 个文件被提交到了缓存目录 "
-                f"{self.config.cache_dir}/：提交来的缓存不可信，本次构建不使用缓存（请用 git rm "
-                "--cached 删除它们）。 Files are committed under the cache folder; a committed "
-                "cache cannot be trusted, so this build uses none (remove them with git rm "
-                "--cached)."
-            )
+        distrusted = cache_distrusted(root, self.config.cache_dir)
+        if distrusted is not None:
+            log.warning(f"{distrusted.zh} {distrusted.en}")
             self.cache = None
         try:
             result = run(root, cache=self.cache if self.config.parse_cache else None)

@@ -27,7 +27,14 @@ from typing import Any, TypeVar
 
 from validator.findings import Text
 from validator.guarded_read import Confinement, Refused, read_bytes
-from validator.loader import Document, Limits, LoadResult, load_bytes
+from validator.loader import (
+    Limits,
+    LoadResult,
+    ParsedFields,
+    load_bytes,
+    parsed_document,
+    parsed_fields,
+)
 from validator.parse_cache import ParseCache
 
 PARALLEL_FROM = 400
@@ -50,23 +57,22 @@ def load_files(
         raw if isinstance(raw, tuple) else cache.get(display, raw) if cache else None
         for raw, (_, display) in zip(read, paths, strict=True)
     ]
-    todo = [(index, raw) for index, raw in enumerate(read) if isinstance(raw, bytes)]
-    todo = [(index, raw) for index, raw in todo if outcomes[index] is None]
+    todo = [
+        (index, raw)
+        for index, (raw, outcome) in enumerate(zip(read, outcomes, strict=True))
+        if isinstance(raw, bytes) and outcome is None
+    ]
 
     def parse(start: int, stop: int) -> list[Outcome]:
         return [load_bytes(raw, paths[index][1], limits) for index, raw in todo[start:stop]]
 
-    shares = in_forked_shares(
+    parsed = all_shared(
         len(todo),
         workers_for_files(len(todo)),
         parse,
         weights=[raw.count(b"\n") for _, raw in todo],
         codec=(packed, unpacked),
     )
-    parsed: list[Outcome] = []
-    for (start, stop), outcome in shares or [((0, len(todo)), None)]:
-        # A lost worker must not lose its files: they are parsed here.
-        parsed += outcome if outcome is not None else parse(start, stop)
     fresh = dict(zip((index for index, _ in todo), parsed, strict=True))
     if cache is not None:
         for index, raw in todo:
@@ -84,7 +90,7 @@ def packed(outcomes: list[Outcome]) -> bytes:
     A parsed file is plain data, which ``marshal`` writes and reads several times faster than
     ``pickle``; the rare outcome with findings, and data ``marshal`` cannot take, go by pickle.
     """
-    plain: list[tuple[str, Any, Any, str, bool, str] | None] = []
+    plain: list[tuple[str, ParsedFields, str] | None] = []
     others: dict[int, Outcome] = {}
     for index, outcome in enumerate(outcomes):
         document = outcome.document if isinstance(outcome, LoadResult) else None
@@ -92,16 +98,7 @@ def packed(outcomes: list[Outcome]) -> bytes:
             plain.append(None)
             others[index] = outcome
         else:
-            plain.append(
-                (
-                    document.path,
-                    document.data,
-                    document.known_marks,
-                    document.first_line,
-                    document.format_characters,
-                    document.text,
-                )
-            )
+            plain.append((document.path, parsed_fields(document), document.text))
     try:
         return b"M" + marshal.dumps((plain, pickle.dumps(others, pickle.HIGHEST_PROTOCOL)))
     except ValueError:  # too deeply nested, or a type marshal does not know
@@ -116,12 +113,31 @@ def unpacked(blob: bytes) -> list[Outcome]:
     plain, pickled = marshal.loads(memoryview(blob)[1:])
     others: dict[int, Outcome] = pickle.loads(pickled)
     return [
-        others[index] if fields is None else LoadResult(Document(*fields), [])
-        for index, fields in enumerate(plain)
+        others[index] if sent is None else LoadResult(parsed_document(*sent), [])
+        for index, sent in enumerate(plain)
     ]
 
 
 T = TypeVar("T")
+
+
+def all_shared(
+    count: int,
+    workers: int,
+    work: Callable[[int, int], list[T]],
+    *,
+    weights: Sequence[int] | None = None,
+    codec: tuple[Callable[[list[T]], bytes], Callable[[bytes], list[T]]] | None = None,
+) -> list[T]:
+    """Every item's result, in order: ``work`` shared out as :func:`in_forked_shares` does,
+    with a lost worker's items (and all of them, without workers) done in this process."""
+    shares = in_forked_shares(count, workers, work, weights=weights, codec=codec)
+    results: list[T] = []
+    for (start, stop), outcome in shares or [((0, count), None)]:
+        results += outcome if outcome is not None else work(start, stop)
+    return results
+
+
 _PIECES_PER_WORKER = 8
 """Shares per worker when workers take them in turn: small enough that they end close
 together, few enough that sending each back costs little."""

@@ -18,21 +18,19 @@ import hashlib
 import marshal
 import sys
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from validator.installed import code_digest
-from validator.loader import Document, Limits, LoadResult
+from validator.loader import Limits, LoadResult, ParsedFields, parsed_document, parsed_fields
 from validator.scratch_files import replace_whole
 from validator.text_encoding import decode
 
 FILE_NAME = "parsed.marshal"
 """The file in the cache folder that holds every kept file."""
 
-Kept = tuple[bytes, tuple[Any, Any, str, bool]]
-"""A file's kept parse: the hash of its bytes, and its data, positions (when the loader worked
-them out), first line and whether it may hold a format character."""
+Kept = tuple[bytes, ParsedFields]
+"""A file's kept parse: the hash of its bytes, and what parsing them gave."""
 
 
 class ParseCache:
@@ -54,8 +52,7 @@ class ParseCache:
         text = decode(raw, display)
         if not isinstance(text, str):  # cannot be, for bytes that loaded before
             return None
-        data, marks, first_line, format_characters = kept[1]
-        return LoadResult(Document(display, data, marks, first_line, format_characters, text), [])
+        return LoadResult(parsed_document(display, kept[1], text), [])
 
     def keep(self, display: str, raw: bytes, result: LoadResult) -> None:
         """Keep what loading the file gave, when it loaded without a problem."""
@@ -64,8 +61,7 @@ class ParseCache:
             if self.kept.pop(display, None) is not None:
                 self.changed = True
             return
-        fields = (document.data, document.known_marks, document.first_line)
-        self.kept[display] = (_digest(raw), (*fields, document.format_characters))
+        self.kept[display] = (_digest(raw), parsed_fields(document))
         self.changed = True
 
     def forget_others(self, displays: set[str]) -> None:

@@ -13,6 +13,8 @@ import tarfile
 from pathlib import Path, PurePosixPath
 
 from validator.errors import ToolError
+from validator.escaping import terminal_text
+from validator.findings import Text
 
 _FOLDERS = ("policies", "schemas")
 
@@ -62,12 +64,33 @@ told another folder: its ``cache_dir``)."""
 
 
 def trusted_cache(root: Path, folder: str = CACHE_FOLDER) -> Path | None:
-    """``root / folder``, unless git tracks files in it or it is reached through a link (which
-    a commit may have put there, pointing at files committed elsewhere): such a cache came with
-    a pull request, and nothing in it may decide what a check finds or a build publishes."""
-    if linked_part(root, folder) is not None or committed_files(root, folder):
-        return None
-    return root / folder
+    """``root / folder``, unless :func:`cache_distrusted` says why not."""
+    return None if cache_distrusted(root, folder) is not None else root / folder
+
+
+def cache_distrusted(root: Path, folder: str) -> Text | None:
+    """Why the cache folder ``root / folder`` must not be used, if it must not: git tracks files
+    in it, or it is reached through a link (which a commit may have put there, pointing at files
+    committed elsewhere). Such a cache came with a pull request, and nothing in it may decide
+    what a check finds or a build publishes."""
+    shown = terminal_text(folder)  # the log is a terminal's or a CI job's
+    linked = linked_part(root, folder)
+    if linked is not None:
+        return Text(
+            f"缓存目录 {shown}/ 经过链接 {terminal_text(linked)}：链接可能是提交来的，指向的"
+            "缓存不可信，本次构建不使用缓存。",
+            "The cache folder is reached through a link, which a commit may have made; the "
+            "cache it leads to cannot be trusted, so this build uses none.",
+        )
+    committed = committed_files(root, folder)
+    if committed:
+        return Text(
+            f"{terminal_text(committed[0])} 等 {len(committed)} 个文件被提交到了缓存目录 "
+            f"{shown}/：提交来的缓存不可信，本次构建不使用缓存（请用 git rm --cached 删除它们）。",
+            "Files are committed under the cache folder; a committed cache cannot be trusted, so "
+            "this build uses none (remove them with git rm --cached).",
+        )
+    return None
 
 
 def linked_part(root: Path, folder: str) -> str | None:
