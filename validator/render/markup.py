@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 
 from validator.model import Entity, Handbook
 
@@ -44,9 +45,22 @@ LIST_LIMIT = 60
 so no page (and no build) grows with the square of the handbook."""
 
 
+_LIST_MARK = re.compile(r"^(?:[-+](?=[\s-]|$)|(\d{1,9})\.(?=\s|$))")
+"""What makes a line a list item or a rule when a text opens it: ``- ``, ``+ ``, ``1. ``."""
+
+
 def esc(text: object) -> str:
-    """Text from the data, inert in Markdown and HTML, on one line."""
-    return " ".join(str(text).split()).translate(_TABLE)
+    """Text from the data, inert in Markdown and HTML, on one line.
+
+    A text that opens a line of the page (a certificate's note, say) must not make it a list
+    item either, so a leading ``-``, ``+`` or ``1.`` becomes a character reference too."""
+    inert = " ".join(str(text).split()).translate(_TABLE)
+    return _LIST_MARK.sub(_unmark, inert, count=1)
+
+
+def _unmark(match: re.Match[str]) -> str:
+    number = match.group(1)
+    return f"{number}&#46;" if number is not None else f"&#{ord(match.group(0))};"
 
 
 def anchor(entity_id: str) -> str:
@@ -195,7 +209,10 @@ def entry_heading(entity: Entity) -> list[str]:
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table; cells must already be escaped or built from links."""
+    """A Markdown table; cells must already be escaped or built from links. Without rows, a
+    line saying there is nothing to list (a table of headers alone reads as a blank row)."""
+    if not rows:
+        return "（暂无）\n"
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell or "—" for cell in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
