@@ -48,6 +48,7 @@ from validator.exports import write_downloads
 from validator.exports.pdf import pdf_available, unprinted
 from validator.exports.print_ahead import PrintAhead
 from validator.findings import Severity
+from validator.generated_render import fits
 from validator.installed import package_versions
 from validator.model import Handbook
 from validator.render import Site, expand_nav, nav_paths, render
@@ -226,9 +227,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         """With the site's files known, let page conversion reuse earlier builds' results."""
         self.converted = None
+        # A site whose Markdown settings the converter does not reproduce converts them all
+        # with Python-Markdown.
+        generated = self.generated if fits(config) else frozenset()
         if self.config.render_cache and self.cache is not None:
-            self.converted = RenderCache(self.cache / "html", config, files)
-        activate(self.converted)
+            self.converted = RenderCache(
+                self.cache / "html", config, files, generated, finish=sanitise
+            )
+        activate(self.converted, generated)
         if self.converted is not None:
             pages = [file.page for file in files.documentation_pages() if file.page is not None]
             self.converted.prepare(pages, config, files, dirty=self.dirty)
@@ -322,6 +328,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             # yet MkDocs holds every page until the last is written: 100 MB for a national group.
             page.file.content_string = ""
             page.markdown = ""
+        if self.converted is not None and self.converted.finished(page, html):
+            return html
         return sanitise(html)
 
 

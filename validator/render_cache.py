@@ -1,15 +1,17 @@
 """Each page's Markdown → HTML conversion, remembered by page content across builds.
 
-Python-Markdown is most of a site build: on a national group's handbook it converts thousands of
-generated pages, and a pull request changes a few of them. A page's conversion depends only on its
-Markdown, its place in the site, the set of files it may link to and the Markdown settings, so a
-hash of those finds an earlier result: the HTML, the table of contents, the title and the anchors
-MkDocs checks links against. Anything else (a new page, a changed setting, another MkDocs or
-Markdown version) changes the hash and the page is converted as usual, warnings included.
+Converting a page, and sanitising its HTML, is repeated on every build for every page, though a
+pull request changes a few of a national group's thousands. A page's conversion depends only on
+its Markdown, its place in the site, the set of files it may link to, the Markdown settings and
+the code that converts it (the generated pages' converter is this package's: see
+:mod:`validator.generated_render`), so a hash of those finds an earlier result: the HTML
+(sanitised), the table of contents, the title and the anchors MkDocs checks links against.
+Anything else (a new page, a changed setting, another MkDocs or Markdown version) changes the
+hash and the page is converted as usual, warnings included.
 
 Entries are JSON files under ``.cache/``, read only for a page that needs them; a full build
-keeps only the entries it used. The HTML still passes the plugin's sanitiser after this, like
-any converted page.
+keeps only the entries it used. The plugin's sanitiser runs once, with the conversion; a page
+whose HTML another plugin changed afterwards is sanitised again (see :meth:`RenderCache.finished`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from validator.errors import ToolError
 from validator.exports.output import write_atomically
-from validator.installed import package_versions
+from validator.generated_render import render_generated
+from validator.installed import code_digest, package_versions
 from validator.parallel_load import in_forked_shares, worker_count
 from validator.scratch_files import remove_stale_scratch
 
@@ -37,13 +40,27 @@ _FORMAT = 1
 _ACTIVE: list[RenderCache] = []
 """The cache of the build in progress (at most one); the wrapper below consults it."""
 _ORIGINAL: list[Callable[[Page, MkDocsConfig, Files], None]] = []
+_GENERATED: set[str] = set()
+"""The site paths of the pages :func:`render_generated` converts in the build in progress."""
 
 
 class RenderCache:
     """Converted pages of earlier builds, found by what each conversion depends on."""
 
-    def __init__(self, folder: Path, config: MkDocsConfig, files: Files) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        config: MkDocsConfig,
+        files: Files,
+        generated: Iterable[str] = (),
+        finish: Callable[[str], str] = str,
+    ) -> None:
+        """``generated``: the pages converted by :func:`render_generated` (see :func:`activate`);
+        ``finish``: what the build does to every page's HTML afterwards (the plugin's
+        sanitiser), done once with the conversion and kept with it (see :meth:`finished`)."""
         self.folder = folder
+        self.finish = finish
+        self._finished: dict[str, str] = {}
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
@@ -51,7 +68,12 @@ class RenderCache:
         """Pages :meth:`prepare` converted for this build that could not be written."""
         context = [
             str(_FORMAT),
-            package_versions("mkdocs", "markdown", "mkdocs-material", "pymdown-extensions"),
+            package_versions(
+                "mkdocs", "markdown", "mkdocs-material", "pymdown-extensions", "cmarkgfm", "nh3"
+            ),
+            # The generated pages are converted by this package's own code.
+            code_digest(),
+            "\n".join(sorted(generated)),
             json.dumps(config["markdown_extensions"], default=repr),
             json.dumps(config["mdx_configs"], sort_keys=True, default=repr),
             json.dumps(config["validation"], sort_keys=True, default=repr),
@@ -74,11 +96,19 @@ class RenderCache:
         entry = self.ready.pop(key, None) or self._read(key)
         if entry is not None and _restore(page, entry, files):
             self.hits += 1
+            self._finished[page.file.src_uri] = page.content or ""
             return
         self.misses += 1
-        entry = _convert(page, config, files)
+        entry = _convert(page, config, files, self.finish)
         if entry is not None:
             self._write(key, entry)
+            page.content = self._finished[page.file.src_uri] = entry["content"]
+
+    def finished(self, page: Page, html: str) -> bool:
+        """Whether ``html`` is ``page``'s content as this cache finished it, untouched since
+        (the very string: a plugin that changed it made another). Asked once per conversion:
+        kept longer, every page's HTML would be held to the end of the build."""
+        return self._finished.pop(page.file.src_uri, None) is html
 
     def prepare(
         self, pages: list[Page], config: MkDocsConfig, files: Files, *, dirty: bool = False
@@ -163,8 +193,10 @@ def _save(text: str, path: Path) -> None:
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
 
 
-def activate(cache: RenderCache | None) -> None:
-    """Make ``cache`` the one MkDocs' page conversion consults (``None``: convert as usual)."""
+def activate(cache: RenderCache | None, generated: Iterable[str] = ()) -> None:
+    """Make ``cache`` the one MkDocs' page conversion consults (``None``: convert every page
+    afresh), and have the pages at the site paths ``generated`` converted by
+    :func:`render_generated` (the others by MkDocs, as the site configures it)."""
     if not _ORIGINAL:
         _ORIGINAL.append(Page.render)
 
@@ -172,12 +204,21 @@ def activate(cache: RenderCache | None) -> None:
             if _ACTIVE:
                 _ACTIVE[0].render(page, config, files)
             else:
-                _ORIGINAL[0](page, config, files)
+                _render(page, config, files)
 
         Page.render = render  # type: ignore[method-assign,assignment]
     _ACTIVE.clear()
     if cache is not None:
         _ACTIVE.append(cache)
+    _GENERATED.clear()
+    _GENERATED.update(generated)
+
+
+def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
+    if page.file.src_uri in _GENERATED:
+        render_generated(page, config, files)
+    else:
+        _ORIGINAL[0](page, config, files)
 
 
 PARALLEL_FROM = 60
@@ -203,7 +244,7 @@ def _convert_share(
     for page in pages[start:stop]:
         page.read_source(config)
         key = cache.key(page)
-        entry = _convert(page, config, files)
+        entry = _convert(page, config, files, cache.finish)
         unread(page)
         if entry is not None and not cache._write(key, entry):
             unwritten.append((key, entry))
@@ -213,24 +254,26 @@ def _convert_share(
     return unwritten
 
 
-def _convert(page: Page, config: MkDocsConfig, files: Files) -> dict[str, Any] | None:
-    """Convert ``page`` as MkDocs does; its cache entry, or ``None`` when the conversion warned
-    (a broken link, say): such a page is converted again next time, so the warning, and a
-    strict build's failure, come back until the page is fixed."""
+def _convert(
+    page: Page, config: MkDocsConfig, files: Files, finish: Callable[[str], str]
+) -> dict[str, Any] | None:
+    """Convert ``page`` as MkDocs does; its cache entry (the content finished), or ``None``
+    when the conversion warned (a broken link, say): such a page is converted again next time,
+    so the warning, and a strict build's failure, come back until the page is fixed."""
     watcher = _Warnings()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(watcher)
     try:
-        _ORIGINAL[0](page, config, files)
+        _render(page, config, files)
     finally:
         mkdocs_log.removeHandler(watcher)
-    return None if watcher.count else _entry(page)
+    return None if watcher.count else _entry(page, finish)
 
 
-def _entry(page: Page) -> dict[str, Any]:
+def _entry(page: Page, finish: Callable[[str], str]) -> dict[str, Any]:
     links = page.links_to_anchors
     return {
-        "content": page.content,
+        "content": finish(page.content or ""),
         "toc": [_anchor(item) for item in page.toc],
         "title": page._title_from_render,
         "anchors": sorted(page.present_anchor_ids or ()),

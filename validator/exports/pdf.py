@@ -1,7 +1,8 @@
 """`handbook export pdf -o DIR`: printable job descriptions and the whole handbook, on A4.
 
 A new hire signs a printed 岗位说明书. Each role's PDF is made from the same Markdown as its web
-page (so the two can never disagree), turned into HTML by Python-Markdown, sanitised, and printed
+page (so the two can never disagree), turned into HTML as the site's page is
+(:mod:`validator.render.conversion`), sanitised, and printed
 by Chromium's headless shell (Debian's ``chromium-headless-shell``, driven by Playwright; see
 :func:`_printer`) with the handbook's version,
 the date and page numbers in the footer. The text is set in WenQuanYi Zen Hei: with Noto Sans CJK,
@@ -39,8 +40,10 @@ import nh3
 from validator.errors import ToolError
 from validator.escaping import css_string
 from validator.exports.output import VOLUME_PATTERN, make_folder, share_file, write_atomically
+from validator.installed import package_versions
 from validator.model import Handbook
-from validator.render import render
+from validator.render import conversion, render
+from validator.render.conversion import available, to_html
 from validator.render.downloads import FOLDER, Volume, volumes
 from validator.render.markup import status_legend
 from validator.render.org_chart import SVG_ATTRIBUTES, SVG_TAGS
@@ -49,7 +52,9 @@ _LOG = logging.getLogger(__name__)
 _PRINTER = hashlib.sha256(
     Path(__file__).read_bytes()
     + Path(__file__).with_name("pdf_split.py").read_bytes()
+    + Path(conversion.__file__).read_bytes()
     + f"{markdown_lib.__version__} {getattr(nh3, '__version__', '')}".encode()
+    + package_versions("cmarkgfm").encode()
 ).hexdigest()
 """What the printing code and its libraries are: a change to either prints every file again."""
 
@@ -131,7 +136,11 @@ details > summary { font-weight: bold; list-style: none; }
 def _body(page: str) -> str:
     if page.startswith("---\n"):
         page = page.split("\n---\n", 1)[1]
-    converted = markdown_lib.markdown(page, extensions=["tables", "attr_list", "md_in_html"])
+    # The converter the site uses for the same page (Python-Markdown where it cannot be used).
+    if available():
+        converted = to_html(page).html
+    else:
+        converted = markdown_lib.markdown(page, extensions=["tables", "attr_list", "md_in_html"])
     cleaned: Any = nh3.clean(converted, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None)
     # Paper cannot be unfolded: every post's path prints. The month-by-month plans stay folded
     # and the timelines are left out (stylesheet above): they are in the workbook, and would
@@ -141,6 +150,7 @@ def _body(page: str) -> str:
 
 _HEADING = re.compile(r"<(/?)h([1-5])\b")
 _FIRST_TITLE = re.compile(r"<h1\b[^>]*>.*?</h1>", re.S)
+_OPENING_TITLE = re.compile(r"<h1\b[^>]*>")
 _LEGEND = re.compile(r'<div class="hb-legend".*?</div>', re.S)
 
 
@@ -210,7 +220,9 @@ def _volume(
                 else ""
             )
             if not lead and index == 0:
-                body = body.replace("<h1>", f"<h1>{number}. ", 1)
+                opening = _OPENING_TITLE.search(body)
+                if opening is not None:
+                    body = f"{body[: opening.end()]}{number}. {body[opening.end() :]}"
             # One explanation of the status words at the front serves the whole book.
             body = _LEGEND.sub("", body)
             sections.append(f'<section class="hb-part">{lead}{body}</section>')
