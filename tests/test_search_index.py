@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -146,3 +147,55 @@ def test_the_index_is_whole_whichever_plugin_comes_first(tmp_path: Path) -> None
     assert len(docs) > 100
     # UTF-8, not the search plugin's escapes.
     assert b"\\u" not in indexes[0].split(b'"docs":', 1)[1]
+
+
+EXCLUDED_PAGE = (
+    '<h1 id="role">岗位</h1>\n<div class="hb-duty"><p>巡查消防通道</p>\n'
+    '<div data-search-exclude="true"><ul><li>衡量标准：通道畅通</li></ul></div>\n</div>\n'
+    '<h2 id="training">培训路径</h2>\n<p>按先修顺序排列</p>\n'
+    '<div id="path" data-search-exclude="true"><table><tr><td>模块甲</td></tr></table>'
+    "<details><summary>年度计划</summary><div><div>第 1 个月</div></div>"
+    "<p>每年第 3 个月复训</p></details><br><p>签字栏</p></div>\n"
+    "<p>最后一段</p>\n"
+)
+
+
+def _entries_for(content: str, *, leaving_out: bool) -> list[tuple[str, str, str]]:
+    index = _material_index()
+    if leaving_out:
+        search_index.leave_out_excluded(index)
+    page = SimpleNamespace(content=content, url="roles/a/", title="岗位", meta={}, toc=[])
+    index.add_entry_from_context(page)
+    # The page is given back as it was: the site shows the blocks the index leaves out.
+    assert page.content == content
+    # Without the zero-width spaces jieba puts between words.
+    return [
+        (
+            entry["location"],
+            entry["title"].replace("\u200b", ""),
+            entry["text"].replace("\u200b", ""),
+        )
+        for entry in index.entries
+    ]
+
+
+def test_an_excluded_block_is_left_out_of_the_index_whole() -> None:
+    ours = _entries_for(EXCLUDED_PAGE, leaving_out=True)
+    assert ours == [
+        ("roles/a/", "岗位", "<p>巡查消防通道</p>"),
+        ("roles/a/#training", "培训路径", "<p>按先修顺序排列</p> <p>最后一段</p>"),
+    ]
+    # Material alone stops skipping at the first </div> inside the plan: the rest of the plan
+    # is indexed (what the site had before).
+    material = " ".join(text for _, _, text in _entries_for(EXCLUDED_PAGE, leaving_out=False))
+    assert "每年第 3 个月复训" in material and "签字栏" in material
+    assert "衡量标准" not in material
+
+
+def test_an_excluded_block_without_its_end_leaves_the_rest_as_it_is() -> None:
+    broken = '<h1 id="a">甲</h1><p>一</p><div data-search-exclude="true"><p>二</p>'
+    assert search_index.without_excluded(broken) == broken
+    nested = "<p>一</p><div data-search-exclude><div>二</div><div>三</div></div><p>四</p>"
+    assert search_index.without_excluded(nested) == "<p>一</p><p>四</p>"
+    void = '<p>一</p><br data-search-exclude><p>二</p><div data-search-exclude="">三</div>'
+    assert search_index.without_excluded(void) == void

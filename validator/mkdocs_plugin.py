@@ -58,7 +58,7 @@ from validator.render.provenance import edit_address
 from validator.render_cache import RenderCache, activate
 from validator.revision import CACHE_FOLDER, cache_distrusted
 from validator.search_cache import SearchCache, install_segment_memo
-from validator.search_index import IndexWriter
+from validator.search_index import IndexWriter, leave_out_excluded
 from validator.versions import change_log
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -188,6 +188,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if IndexWriter.fits(index):
                 self.index = IndexWriter(self.titles)
                 self.index.wrap(index)
+                leave_out_excluded(index)
             if not self.config.search_cache or self.cache is None:
                 continue
             if index is not None and hasattr(index, "add_entry_from_context"):

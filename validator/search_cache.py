@@ -38,7 +38,7 @@ from validator.word_table import LOOKUPS_BEFORE_LOADING, open_tokenizer, table_p
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-_FORMAT = 2
+_FORMAT = 3
 # Shared by the builds of one `mkdocs serve` process: MkDocs makes new plugin objects each time.
 _MEMORY: dict[str, list[dict[str, Any]]] = {}
 _LOADED: set[Path] = set()

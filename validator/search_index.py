@@ -1,7 +1,7 @@
 """The site's search index, tuned for staff, written by the handbook plugin for the search plugin.
 
 The search plugin indexes every section of every page with the same weight and writes the JSON
-with ASCII escapes. Two changes make it serve a guard on a phone:
+with ASCII escapes. These changes make it serve a guard on a phone:
 
 * it is written as UTF-8 (a Chinese character is 3 bytes, not a 6-byte escape, and so is each
   zero-width space the plugin puts between words), without the zero-width spaces that stand
@@ -10,6 +10,10 @@ with ASCII escapes. Two changes make it serve a guard on a phone:
 * a section with no text under a heading many pages share (课程大纲, 签字确认: its content is a
   table or a picture the index leaves out) is dropped: fifty identical results for its heading
   help nobody, and the index is smaller;
+* a block a page marks ``data-search-exclude`` is left out whole (:func:`leave_out_excluded`):
+  the search plugin tracks the blocks it skips by tag name, so a ``<div>`` ending inside one
+  ended the skipping, and a role's training plan, which the module pages already carry, went
+  into the index after all;
 * the page of an entity (a role, a module, a standards area) is also found by its English name:
   the name goes into the title of the page's first entry, where a title match counts most, so
   "fire" leads to the fire-safety module rather than to a module that mentions fire once in a
@@ -153,6 +157,52 @@ class IndexWriter:
             config, entries = self._pending
             self._pending = None
             write_index(site_dir / "search" / "search_index.json", config, entries, self.titles)
+
+
+def leave_out_excluded(index: Any) -> None:
+    """Have Material's search ``index`` read each page without its excluded blocks (see
+    :func:`without_excluded`); also four fifths of its reading time on a role page."""
+    add: Callable[[Any], None] = index.add_entry_from_context
+
+    def add_entry_from_context(page: Any) -> None:
+        content = page.content
+        if content:
+            page.content = without_excluded(content)
+        try:
+            add(page)
+        finally:
+            page.content = content
+
+    index.add_entry_from_context = add_entry_from_context
+
+
+_EXCLUDED = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?\sdata-search-exclude\b[^<>]*>")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
+
+
+def without_excluded(html: str) -> str:
+    """``html`` without the elements marked ``data-search-exclude`` and everything in them.
+
+    The page is the plugin's sanitised HTML, whose every element is closed; should an end not
+    be found all the same (an element that has none, such as ``<br>``, which the search plugin
+    ignores anyway), the rest of the page is left as it is."""
+    kept: list[str] = []
+    position = 0
+    for start in _EXCLUDED.finditer(html):
+        name = start.group(1).lower()
+        if start.start() < position or start.group(0).endswith("/>"):
+            continue
+        depth = 0
+        for tag in _TAG.finditer(html, start.start()):
+            if tag.group(2).lower() == name and not tag.group(0).endswith("/>"):
+                depth += -1 if tag.group(1) else 1
+                if depth == 0:
+                    break
+        else:
+            break
+        kept.append(html[position : start.start()])
+        position = tag.end()
+    return "".join([*kept, html[position:]]) if kept else html
 
 
 def _merged(previous: list[dict[str, Any]], built: list[dict[str, Any]]) -> list[dict[str, Any]]:
