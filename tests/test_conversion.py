@@ -92,13 +92,21 @@ def body_of(page: str) -> str:
     return page.split("\n---\n", 1)[1] if page.startswith("---\n") else page
 
 
-def differences(policies_root: Path) -> dict[str, str]:
+def differences(policies_root: Path, *, per_folder: int | None = None) -> dict[str, str]:
     """Every generated page of the handbook at ``policies_root`` whose two conversions differ,
-    with the first difference."""
+    with the first difference (``per_folder``: only the first pages of each folder, which are
+    drawn by the same renderer)."""
     result = run(policies_root)
     assert result.handbook is not None, [f.rule for f in result.findings]
     pages = render(result.handbook).pages
     assert len(pages) > 20
+    if per_folder is not None:
+        seen: dict[str, int] = {}
+        for path in sorted(pages):
+            folder = path.rpartition("/")[0]
+            seen[folder] = seen.get(folder, 0) + 1
+            if seen[folder] > per_folder and folder:
+                del pages[path]
     found = {}
     for path, page in pages.items():
         expected, headings = python_markdown(body_of(page))
@@ -156,7 +164,8 @@ def test_pages_made_of_hostile_texts_convert_as_python_markdown_does(
 def test_the_injection_payload_converts_as_python_markdown_does(tmp_path: Path) -> None:
     root = copy_repo_tree(tmp_path / "repo")
     assert poison_policies(root / "policies") > 10
-    assert differences(root) == {}
+    # Every kind of page, but not every page: the payload makes each one slow to convert.
+    assert differences(root, per_folder=3) == {}
 
 
 def _wrapped(value: Any, turn: Iterator[int]) -> Any:

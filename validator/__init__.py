@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.3.6"
+__version__ = "0.3.7"
 
 if TYPE_CHECKING:
     from validator.engine import Result, run
