@@ -76,8 +76,9 @@ def render_generated(page: Page, config: MkDocsConfig, files: Files) -> None:
 
     def resolved(match: re.Match[str]) -> str:
         written = html.unescape(match.group(2))
-        key = (folder, written)
-        target = targets[key] if key in targets else targets.setdefault(key, _target(*key, files))
+        target = targets.get((folder, written))
+        if target is None:
+            target = targets[folder, written] = _target(folder, written, files)
         if target is _AS_WRITTEN:
             return match.group(0)
         if isinstance(target, _Target):
