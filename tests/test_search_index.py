@@ -198,4 +198,7 @@ def test_an_excluded_block_without_its_end_leaves_the_rest_as_it_is() -> None:
     nested = "<p>一</p><div data-search-exclude><div>二</div><div>三</div></div><p>四</p>"
     assert search_index.without_excluded(nested) == "<p>一</p><p>四</p>"
     void = '<p>一</p><br data-search-exclude><p>二</p><div data-search-exclude="">三</div>'
-    assert search_index.without_excluded(void) == void
+    assert search_index.without_excluded(void) == "<p>一</p><br data-search-exclude><p>二</p>"
+    # Only the attribute counts, not the words in another attribute's value.
+    quoted = '<p>一</p><a title="x data-search-exclude y" href="#d">3</a><p>二</p>'
+    assert search_index.without_excluded(quoted) == quoted

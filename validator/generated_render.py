@@ -4,7 +4,8 @@ A page converted here ends as MkDocs' own ``Page.render`` leaves it: its content
 contents, title from a first-level heading, the ids present (for links into it) and the links out
 of it with anchors (which MkDocs checks once every page is converted). Links are resolved by
 MkDocs' own code, so they are rewritten, and warned about, exactly as in a page it converts
-itself. Only when the site's Markdown settings are ones the converter reproduces: a site that
+itself; links the renderer writes in HTML are left as written, as MkDocs leaves them. Only
+when the site's Markdown settings are ones the converter reproduces: a site that
 adds an extension or a table-of-contents option gets every page from Python-Markdown, as before.
 """
 
@@ -30,7 +31,7 @@ from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from validator.render.conversion import available, to_html
+from validator.render.conversion import LINK_MARK, available, to_html
 
 _REPRODUCED = frozenset({"toc", "tables", "attr_list", "md_in_html"})
 """The extensions whose effect on a generated page the converter gives."""
@@ -39,7 +40,9 @@ _INERT = frozenset({"fenced_code", "admonition"})
 renderer writes, and data cannot write their characters."""
 _TOC_OPTIONS = frozenset({"permalink", "slugify", "separator"})
 
-_LINK = re.compile(r"(<(?:a|img)\b[^<>]*?\s(?:href|src)=\")([^\"]*)(\")")
+_LINK = re.compile(r'(<(?:a href|img src)=")([^"]*)("(?: alt="[^"]*")? title="' + LINK_MARK + '")')
+"""A Markdown link or image as :func:`to_html` writes it (raw HTML links are not resolved by
+MkDocs either)."""
 # Text cannot hold a quote (cmark writes &quot;), so these match attributes only.
 _ID = re.compile(r"\sid=\"([^\"]*)\"")
 _NAME = re.compile(r"<a\b[^<>]*?\sname=\"([^\"]*)\"")
@@ -69,18 +72,20 @@ def render_generated(page: Page, config: MkDocsConfig, files: Files) -> None:
         page.markdown,
         toc_options.get("slugify", toc_slugify),
         toc_options.get("separator", "-"),
+        mark_links=True,
     )
     resolver = _RelativePathTreeprocessor(page.file, files, config)
     targets = _TARGETS.setdefault(files, {})
     folder = posixpath.dirname(page.file.src_uri)
 
     def resolved(match: re.Match[str]) -> str:
-        written = html.unescape(match.group(2))
+        prefix, written, rest = match.group(1), html.unescape(match.group(2)), match.group(3)
+        mark = rest[: -len(_TITLE)]
         target = targets.get((folder, written))
         if target is None:
             target = targets[folder, written] = _target(folder, written, files)
         if target is _AS_WRITTEN:
-            return match.group(0)
+            return f"{prefix}{match.group(2)}{mark}"
         if isinstance(target, _Target):
             # MkDocs' own path for a link to a page that exists and is built, without its
             # lookups: a role page links to the same hundred pages as its neighbours.
@@ -91,7 +96,7 @@ def render_generated(page: Page, config: MkDocsConfig, files: Files) -> None:
             url = urlunsplit(("", "", relative, target.query, target.fragment))
         else:
             url = resolver.path_to_url(written)
-        return f"{match.group(1)}{html.escape(url)}{match.group(3)}"
+        return f"{prefix}{html.escape(url)}{mark}"
 
     content = _LINK.sub(resolved, converted.html)
     page.content = content
@@ -120,8 +125,9 @@ class _Target:
     fragment: str
 
 
+_TITLE = f' title="{LINK_MARK}"'
 _AS_WRITTEN = object()
-"""A link MkDocs does not resolve: left as the renderer wrote it."""
+"""A link MkDocs does not resolve (an address elsewhere): left as the renderer wrote it."""
 _BY_MKDOCS = object()
 """A link MkDocs resolves with a warning or a special case: left to its own code."""
 _TARGETS: weakref.WeakKeyDictionary[Files, dict[tuple[str, str], object]] = (
@@ -131,9 +137,9 @@ _TARGETS: weakref.WeakKeyDictionary[Files, dict[tuple[str, str], object]] = (
 
 
 def _target(folder: str, url: str, files: Files) -> object:
-    """What a link written on a page in ``folder`` points at: a page of the site that MkDocs
-    links to without a word (:class:`_Target`), something MkDocs leaves alone (an address, a
-    download the renderer writes as HTML), or a case for MkDocs' own code."""
+    """What a Markdown link written on a page in ``folder`` points at: a file of the site that
+    MkDocs links to without a word (:class:`_Target`), an address MkDocs leaves alone, or a case
+    for MkDocs' own code (a missing file, an absolute path, an anchor on the page itself)."""
     scheme, netloc, path, query, fragment = urlsplit(url)
     if scheme or netloc:
         return _AS_WRITTEN
@@ -141,8 +147,6 @@ def _target(folder: str, url: str, files: Files) -> object:
         return _BY_MKDOCS
     target_uri = posixpath.normpath(posixpath.join(folder, unquote(path)).lstrip("/"))
     file = files.get_file_from_path(target_uri)
-    if file is None:
-        return _BY_MKDOCS if path.endswith(".md") else _AS_WRITTEN
-    if file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
+    if file is None or file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
         return _BY_MKDOCS
     return _Target(file, query, fragment)

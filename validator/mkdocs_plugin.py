@@ -267,6 +267,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build stops printing ahead after the document in hand."""
+        # The next build (of `mkdocs serve`) sets conversion up again, or leaves it to MkDocs.
+        activate(None)
         if self.printing is not None:
             self.printing.finish(cancel=True)
             self.printing = None
@@ -286,7 +288,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             log.debug(f"pages converted: {self.converted.misses}, reused: {self.converted.hits}")
             if not self.serving:
                 self.converted.prune()
-            activate(None)
+        activate(None)
         if self.search is not None:
             self.search.save(prune=not self.serving)
         if self.handbook is None or not self.offered.workbook:

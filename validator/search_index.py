@@ -176,7 +176,14 @@ def leave_out_excluded(index: Any) -> None:
     index.add_entry_from_context = add_entry_from_context
 
 
-_EXCLUDED = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?\sdata-search-exclude\b[^<>]*>")
+# The sanitiser writes every attribute as name="value", with no quote inside a value.
+_ATTRIBUTE = r'\s+[^\s"\'<>/=]+(?:="[^"]*")?'
+_EXCLUDED = re.compile(
+    rf'<([a-zA-Z][a-zA-Z0-9]*)(?:{_ATTRIBUTE})*?\s+data-search-exclude(?:="[^"]*")?'
+    rf"(?:{_ATTRIBUTE})*\s*/?>"
+)
+_VOID = re.compile(r"(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)$")
+"""HTML's elements without an end (the search plugin ignores them)."""
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
 
 
@@ -184,13 +191,12 @@ def without_excluded(html: str) -> str:
     """``html`` without the elements marked ``data-search-exclude`` and everything in them.
 
     The page is the plugin's sanitised HTML, whose every element is closed; should an end not
-    be found all the same (an element that has none, such as ``<br>``, which the search plugin
-    ignores anyway), the rest of the page is left as it is."""
+    be found all the same, the rest of the page is left as it is."""
     kept: list[str] = []
     position = 0
     for start in _EXCLUDED.finditer(html):
         name = start.group(1).lower()
-        if start.start() < position or start.group(0).endswith("/>"):
+        if start.start() < position or _VOID.match(name):
             continue
         depth = 0
         for tag in _TAG.finditer(html, start.start()):

@@ -45,6 +45,10 @@ site configures it, has none."""
 
 
 _ID_COMMENT = "hb-id:"
+LINK_MARK = "hb-markdown-link"
+"""The title :func:`to_html` gives each Markdown link and image (see
+:mod:`validator.generated_render`, which resolves them and removes it)."""
+_MARKDOWN_LINK = re.compile(r"\]\(([^()\s]+)\)")
 _HEADING_ID = re.compile(r"^(#{1,6}[ \t].*?)[ \t]+\{#([^}\s]+)\}[ \t]*$", re.M)
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _GIVEN_ID = re.compile(r"\s*<!--" + _ID_COMMENT + r"([^<>]*?)-->\s*$")
@@ -78,11 +82,23 @@ class Converted:
         return None
 
 
-def to_html(markdown: str, slugify: Slugify = toc_slugify, separator: str = "-") -> Converted:
+def to_html(
+    markdown: str,
+    slugify: Slugify = toc_slugify,
+    separator: str = "-",
+    *,
+    mark_links: bool = False,
+) -> Converted:
     """Convert generated Markdown (no front matter) as Python-Markdown with the tables,
     attr_list, md_in_html and toc extensions would; ``slugify`` and ``separator`` make the ids of
-    headings that give none, as the toc extension's settings of the same names do."""
+    headings that give none, as the toc extension's settings of the same names do.
+    ``mark_links``: Markdown links and images carry the title :data:`LINK_MARK`."""
     prepared = _HEADING_ID.sub(rf"\1 <!--{_ID_COMMENT}\2-->", markdown)
+    # A Markdown link or image gets a title cmark writes as an attribute: what MkDocs resolves
+    # (Markdown links) is then told apart from the renderer's HTML links (left as written).
+    # Data cannot write "](" (both are character references), so every one is the renderer's.
+    if mark_links:
+        prepared = _MARKDOWN_LINK.sub(rf'](\1 "{LINK_MARK}")', prepared)
     # The renderer writes the attribute last and data cannot write ">", so this is exact.
     prepared = prepared.replace(" markdown>", ">")
     converted = _commonmark(prepared)

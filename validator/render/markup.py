@@ -45,7 +45,8 @@ LIST_LIMIT = 60
 so no page (and no build) grows with the square of the handbook."""
 
 
-_LIST_MARK = re.compile(r"^(?:[-+](?=[\s-]|$)|(\d{1,9})\.(?=\s|$))")
+# Python-Markdown takes a number of any length (CommonMark nine digits at most).
+_LIST_MARK = re.compile(r"^(?:[-+](?=[\s-]|$)|(\d+)\.(?=\s|$))")
 """What makes a line a list item or a rule when a text opens it: ``- ``, ``+ ``, ``1. ``."""
 
 
