@@ -43,9 +43,6 @@ _TOC_OPTIONS = frozenset({"permalink", "slugify", "separator"})
 _LINK = re.compile(r'(<(?:a href|img src)=")([^"]*)("(?: alt="[^"]*")? title="' + LINK_MARK + '")')
 """A Markdown link or image as :func:`to_html` writes it (raw HTML links are not resolved by
 MkDocs either)."""
-# Text cannot hold a quote (cmark writes &quot;), so these match attributes only.
-_ID = re.compile(r"\sid=\"([^\"]*)\"")
-_NAME = re.compile(r"<a\b[^<>]*?\sname=\"([^\"]*)\"")
 
 
 def fits(config: MkDocsConfig) -> bool:
@@ -109,10 +106,7 @@ def render_generated(page: Page, config: MkDocsConfig, files: Files) -> None:
         )
     )
     page._title_from_render = converted.title
-    present = {html.unescape(i) for i in _ID.findall(content)}
-    if " name=" in content:
-        present.update(html.unescape(name) for name in _NAME.findall(content))
-    page.present_anchor_ids = present
+    page.present_anchor_ids = set(converted.anchors)
     # As MkDocs does: the links are kept only when its page module does not log debug.
     if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
         page.links_to_anchors = resolver.links_to_anchors

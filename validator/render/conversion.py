@@ -52,7 +52,9 @@ _MARKDOWN_LINK = re.compile(r"\]\(([^()\s]+)\)")
 _HEADING_ID = re.compile(r"^(#{1,6}[ \t].*?)[ \t]+\{#([^}\s]+)\}[ \t]*$", re.M)
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _GIVEN_ID = re.compile(r"\s*<!--" + _ID_COMMENT + r"([^<>]*?)-->\s*$")
-_ANY_ID = re.compile(r"<[a-zA-Z][^<>]*?\sid=\"([^\"]*)\"")
+# Text cannot hold a quote (cmark writes &quot;), so these match attributes only.
+_ANY_ID = re.compile(r"\sid=\"([^\"]*)\"")
+_NAME = re.compile(r"<a\b[^<>]*?\sname=\"([^\"]*)\"")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class Converted:
 
     html: str
     headings: tuple[Heading, ...]
+    anchors: frozenset[str]
+    """Every id in the page, and every ``<a name>``: what a link's fragment may point at."""
 
     @property
     def title(self) -> str | None:
@@ -124,7 +128,11 @@ def to_html(
         level = match.group(1)
         return f'<h{level} id="{html.escape(heading.id)}">{heading.html}</h{level}>'
 
-    return Converted(_HEADING.sub(with_id, converted), tuple(headings))
+    # ``used`` now holds every id of the page, the headings' own among them.
+    anchors = {html.unescape(i) for i in used}
+    if " name=" in converted:
+        anchors.update(html.unescape(name) for name in _NAME.findall(converted))
+    return Converted(_HEADING.sub(with_id, converted), tuple(headings), frozenset(anchors))
 
 
 def available() -> bool:
